@@ -1,0 +1,238 @@
+"""Build a :class:`~summarizer.brief.Brief` straight from gold labels.
+
+``brief_from_gold(gold, texts)`` is the "perfect" brief the scorer's meta-tests start from (it
+scores 1.0 everywhere), and a reference other code can reuse, e.g. to test renderers against a
+realistic brief. Evidence spans are real: each is the shortest run of one to three sentences of
+the source that contains the gold item's keywords (and value, if any).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from evals.normalize import quantities
+from evals.score import (
+    GoldDiscrepancy,
+    GoldFact,
+    GoldQuote,
+    GoldStory,
+    fact_matches,
+    form_hit,
+    groups_hit,
+    haystack,
+    parse_gold,
+)
+from summarizer.brief import (
+    Brief,
+    Derivative,
+    Discrepancy,
+    DiscrepancyValue,
+    Fact,
+    OverviewSentence,
+    Quote,
+    RunInfo,
+    Source,
+    Span,
+    Value,
+)
+
+_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s)|\n+")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence-ish stretch of ``text``, trimmed of surrounding space."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        out.append((start, m.end()))
+        start = m.end()
+    out.append((start, len(text)))
+    trimmed: list[tuple[int, int]] = []
+    for s, e in out:
+        chunk = text[s:e]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk) - len(chunk.rstrip())
+        if e - trail > s + lead:
+            trimmed.append((s + lead, e - trail))
+    return trimmed
+
+
+def find_span(
+    text: str, source: str, accept: Callable[[str], bool], max_sentences: int = 3
+) -> Span | None:
+    """The first shortest window of 1..``max_sentences`` sentences that ``accept`` accepts."""
+    sents = sentences(text)
+    for width in range(1, max_sentences + 1):
+        for i in range(len(sents) - width + 1):
+            start, end = sents[i][0], sents[i + width - 1][1]
+            if accept(text[start:end]):
+                return Span(source=source, start=start, end=end, text=text[start:end])
+    return None
+
+
+def _fact_span(fact: GoldFact, text: str, source: str) -> Span | None:
+    for accept in (
+        lambda t: fact_matches(fact, haystack([t])),
+        lambda t: all(groups_hit(fact.keywords, haystack([t]))),
+        lambda t: groups_hit(fact.keywords[:1], haystack([t]))[0],
+    ):
+        span = find_span(text, source, accept)
+        if span is not None:
+            return span
+    return None
+
+
+def make_value(raw: str) -> Value:
+    """A :class:`Value` for a surface form, normalised with the scorer's own number reader."""
+    found = quantities(raw)
+    if not found:
+        return Value(raw=raw, display=raw, unit="date")
+    q = found[0]
+    unit = q.unit or (
+        "year" if 1900 <= q.value <= 2100 and q.value.is_integer() else "count"
+    )
+    if q.unit == "%":
+        unit = "percent"
+    display = f"{q.unit} {q.value:,.0f}" if q.unit and q.unit != "%" else raw
+    return Value(raw=raw, display=display, value=q.value, unit=unit)
+
+
+def _derivative_map(gold: GoldStory) -> dict[str, str]:
+    return {d.source: d.original for d in gold.derivatives if not d.optional}
+
+
+def _independent(sources: Sequence[str], derived: Mapping[str, str]) -> list[str]:
+    return [s for s in sources if derived.get(s) not in sources]
+
+
+def _fact(
+    gold_fact: GoldFact, texts: Mapping[str, str], derived: Mapping[str, str]
+) -> Fact:
+    evidence = [
+        span
+        for src in gold_fact.sources
+        if src in texts and (span := _fact_span(gold_fact, texts[src], src)) is not None
+    ]
+    quantity = None
+    if gold_fact.values:
+        raw = next((f for f in gold_fact.values if quantities(f)), gold_fact.values[0])
+        quantity = make_value(raw)
+    return Fact(
+        id=gold_fact.id,
+        statement=gold_fact.statement,
+        topic=gold_fact.topic or gold_fact.id.removeprefix("f_").replace("_", " "),
+        kind="figure" if gold_fact.values else "event",
+        quantity=quantity,
+        sources=list(gold_fact.sources),
+        independent_sources=_independent(gold_fact.sources, derived),
+        importance=gold_fact.importance / 3,
+        evidence=evidence,
+        origin=["evidence"],
+    )
+
+
+def _has_form(forms: Sequence[str]) -> Callable[[str], bool]:
+    return lambda text: any(form_hit(f, haystack([text])) for f in forms)
+
+
+def _discrepancy(
+    gd: GoldDiscrepancy, texts: Mapping[str, str], derived: Mapping[str, str]
+) -> Discrepancy:
+    values: list[DiscrepancyValue] = []
+    for gv in gd.values:
+        evidence = [
+            span
+            for src in gv.sources
+            if src in texts
+            and (span := find_span(texts[src], src, _has_form(gv.forms))) is not None
+        ]
+        values.append(
+            DiscrepancyValue(
+                value=make_value(gv.forms[0]),
+                sources=list(gv.sources),
+                derivative_sources=[s for s in gv.sources if s in derived],
+                evidence=evidence,
+            )
+        )
+    unit = values[0].value.unit
+    return Discrepancy(
+        id=gd.id,
+        topic=gd.topic,
+        dimension=unit,
+        scope=gd.scope,
+        values=values,
+        note=gd.note,
+    )
+
+
+def _quote(gq: GoldQuote, texts: Mapping[str, str]) -> Quote:
+    evidence = [
+        span
+        for src in gq.sources
+        if src in texts
+        and (
+            span := find_span(
+                texts[src], src, lambda t: all(groups_hit(gq.keywords, haystack([t])))
+            )
+        )
+        is not None
+    ]
+    text = gq.text or (evidence[0].text if evidence else "")
+    return Quote(
+        id=gq.id,
+        text=text,
+        speaker=gq.speaker[0],
+        sources=list(gq.sources),
+        evidence=evidence,
+    )
+
+
+def brief_from_gold(
+    gold: GoldStory | Mapping[str, Any], texts: Mapping[str, str]
+) -> Brief:
+    """The Brief a perfect pipeline would produce for ``gold`` over ``texts``."""
+    g = parse_gold(gold)
+    derived = _derivative_map(g)
+    kinds = {d.source: d for d in g.derivatives if not d.optional}
+    sources = [
+        Source(
+            id=sid,
+            path=f"{g.corpus}/{sid}.txt",
+            chars=len(texts.get(sid, "")),
+            words=len(texts.get(sid, "").split()),
+            sha256=hashlib.sha256(texts.get(sid, "").encode("utf-8")).hexdigest(),
+            status="ok" if sid in texts else "failed",
+            derivative_of=derived.get(sid),
+            independent=sid not in derived,
+        )
+        for sid in g.sources
+    ]
+    facts = [_fact(f, texts, derived) for f in g.facts]
+    return Brief(
+        title=g.story,
+        run=RunInfo(backend="gold", documents=len(texts)),
+        sources=sources,
+        derivatives=[
+            Derivative(
+                source=d.source,
+                original=d.original,
+                kind=d.kind,
+                similarity=1.0 if d.kind == "republication" else 0.5,
+                paraphrase_similarity=1.0,
+                reason="gold label",
+            )
+            for d in kinds.values()
+        ],
+        overview=[
+            OverviewSentence(text=f.statement, refs=[f.id])
+            for f in g.facts
+            if f.importance == 3
+        ],
+        facts=[f for f in facts if len(f.sources) > 1],
+        single_source=[f for f in facts if len(f.sources) == 1],
+        discrepancies=[_discrepancy(d, texts, derived) for d in g.discrepancies],
+        quotes=[_quote(q, texts) for q in g.quotes],
+    )

@@ -1,0 +1,626 @@
+"""Merge per-document candidates into one Brief.
+
+1. Sources: metadata and derivative detection (shingle containment for republications,
+   order-aware sentence alignment for rewrites). Derivatives never count as independent.
+2. Figures: every figure mention is blocked by dimension and context words, then grouped by a
+   weighted context similarity. A group whose values disagree is a discrepancy (across sources,
+   or within one source); a group whose values agree backs a fact.
+3. Claims: sentences (and grounded model claims) are grouped across documents by TF-IDF cosine,
+   blocked through an inverted index. Groups with two or more independent sources are agreed
+   facts; the rest are single-source claims. A source whose figure conflicts with the group's
+   statement is not cited for it: the discrepancy shows its value instead.
+4. Quotes, plausibility flags, and an overview built from the structured facts.
+
+No rule here names anything specific to a story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summarizer.brief import (
+    Derivative,
+    Discrepancy,
+    DiscrepancyValue,
+    Fact,
+    Flag,
+    OverviewSentence,
+    Quote,
+    Source,
+    Span,
+    Value,
+)
+from summarizer.evidence import Candidate, DocEvidence
+from summarizer.quantities import agree, human, is_money
+from summarizer.similarity import (
+    TfIdf,
+    UnionFind,
+    average_linkage,
+    Vector,
+    bag,
+    candidate_pairs,
+    cosine,
+    document_similarity,
+)
+from summarizer.text import content_words, fold
+
+REPUBLICATION_CONTAINMENT = 0.6
+REWRITE_ALIGNMENT = 0.6
+CLAIM_SIMILARITY = 0.42
+FIGURE_SIMILARITY = 0.3
+SAME_DOC_SIMILARITY = 0.5
+VALUE_AGREEMENT_BONUS = 0.4
+CONFLICT_SIMILARITY = 0.4
+QUOTE_SIMILARITY = 0.5
+MAX_SINGLE_SOURCE = 15
+MAX_FACTS = 40
+
+
+@dataclass
+class MergeResult:
+    sources: list[Source]
+    derivatives: list[Derivative]
+    facts: list[Fact]
+    single_source: list[Fact]
+    discrepancies: list[Discrepancy]
+    quotes: list[Quote]
+    flags: list[Flag]
+    overview: list[OverviewSentence]
+    title: str
+
+
+# ---------------------------------------------------------------- sources and derivatives
+
+
+def build_sources(evidence: Sequence[DocEvidence]) -> list[Source]:
+    out = []
+    for ev in evidence:
+        d = ev.doc
+        out.append(
+            Source(
+                id=d.id, path=d.path, title=ev.meta.get("title"), outlet=ev.meta.get("outlet"),
+                byline=ev.meta.get("byline"), date=ev.meta.get("date"), chars=len(d.text),
+                words=len(d.text.split()), sha256=d.sha256, status="ok",
+            )  # fmt: skip
+        )
+    return out
+
+
+def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[Derivative]:
+    """A source is a derivative of another when most of it is contained in, or aligns sentence
+    by sentence with, the other, and more so than the other in it."""
+    texts = {ev.doc.id: " ".join(s.text for s in ev.sentences) for ev in evidence}
+    vecs = {ev.doc.id: [tfidf.vector(bag(s.text)) for s in ev.sentences] for ev in evidence}
+    ids = list(texts)
+    score: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for a in ids:
+        for b in ids:
+            if a != b:
+                p = document_similarity(texts[a], texts[b], vecs[a], vecs[b])
+                score[(a, b)] = (p.containment, p.aligned, p.mean_best)
+    out: list[Derivative] = []
+    for a in ids:
+        best = None
+        for b in ids:
+            if a == b:
+                continue
+            c, al, mb = score[(a, b)]
+            s_ab = max(c, al)
+            s_ba = max(score[(b, a)][0], score[(b, a)][1])
+            if s_ab >= min(REPUBLICATION_CONTAINMENT, REWRITE_ALIGNMENT) and s_ab > s_ba:
+                if best is None or s_ab > best[0]:
+                    best = (s_ab, b, c, al)
+        if best is None:
+            continue
+        _, b, c, al = best
+        kind = "republication" if c >= REPUBLICATION_CONTAINMENT else "rewrite"
+        if kind == "rewrite" and al < REWRITE_ALIGNMENT:
+            continue
+        reason = (
+            f"{c:.0%} of its 5-word shingles appear in {b}"
+            if kind == "republication"
+            else f"{al:.0%} of its sentences align, in order, with reworded sentences of {b}"
+        )
+        out.append(
+            Derivative(
+                source=a, original=b, kind=kind, similarity=round(c, 3),
+                paraphrase_similarity=round(al, 3), reason=reason,
+            )  # fmt: skip
+        )
+    return out
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass
+class FigureGroup:
+    dimension: str
+    members: list[Candidate] = field(default_factory=list)
+
+
+def _dimension(v: Value) -> str:
+    return "money" if is_money(v) else v.unit
+
+
+def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
+    out = []
+    for c in figs:
+        assert c.quantity_span is not None
+        local = c.context
+        sentence = content_words(c.span.text)
+        v: Vector = {}
+        for t, w in tfidf.vector(sentence, 1.0).items():
+            v[t] = v.get(t, 0.0) + w
+        for t, w in tfidf.vector(local, 2.5).items():
+            v[t] = v.get(t, 0.0) + w
+        if c.topic:
+            for t, w in tfidf.vector(content_words(c.topic), 1.5).items():
+                v[t] = v.get(t, 0.0) + w
+        for t, w in tfidf.vector(c.paragraph, 0.4).items():
+            v[t] = v.get(t, 0.0) + w
+        out.append(v)
+    return out
+
+
+def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
+    """Group figure mentions that measure the same thing, across and within documents.
+
+    Stage 1 clusters mentions by context similarity, with a bonus when their values agree
+    (average linkage, so unrelated figures do not chain). Stage 2 joins clusters whose values
+    differ when some pair of their members is told in closely similar words: that is a
+    discrepancy. Candidate pairs come from an inverted index (blocking), never all pairs.
+    """
+    vecs = figure_vectors(figs, tfidf)
+    dims = [_dimension(c.quantity) for c in figs if c.quantity is not None]
+    by_dim: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(dims):
+        by_dim[d].append(i)
+    raw: dict[tuple[int, int], float] = {}
+    edges: dict[tuple[int, int], float] = {}
+    for idx in by_dim.values():
+        sub = [vecs[i] for i in idx]
+        # Two figures of one sentence never measure the same thing.
+        groups = [f"{figs[i].doc}#{figs[i].sentence}" for i in idx]
+        for a, b in candidate_pairs(sub, groups, top_terms=8):
+            i, j = sorted((idx[a], idx[b]))
+            if _relation(figs[i]) != _relation(figs[j]):
+                continue
+            sim = cosine(vecs[i], vecs[j])
+            raw[(i, j)] = sim
+            qi, qj = figs[i].quantity, figs[j].quantity
+            assert qi is not None and qj is not None
+            if agree(qi, qj):
+                sim += VALUE_AGREEMENT_BONUS
+            elif figs[i].doc == figs[j].doc and sim < SAME_DOC_SIMILARITY:
+                sim = -1.0  # one source's two figures are one measure only if told alike
+            if sim != 0:
+                edges[(i, j)] = sim
+    clusters = average_linkage(len(figs), edges, FIGURE_SIMILARITY)
+    cluster_of = {i: k for k, members in enumerate(clusters) for i in members}
+    # Stage 2: join clusters told in closely similar words. A source normally states one value
+    # per measure, so two clusters that share a source join only if that source's own two
+    # mentions are told alike (a within-source inconsistency).
+    uf = UnionFind(len(clusters))
+    docs_of = [{figs[i].doc for i in members} for members in clusters]
+    for (i, j), sim in sorted(raw.items(), key=lambda kv: -kv[1]):
+        if sim < CONFLICT_SIMILARITY:
+            break
+        ri, rj = uf.find(cluster_of[i]), uf.find(cluster_of[j])
+        if ri == rj:
+            continue
+        shared = docs_of[ri] & docs_of[rj]
+        ok = all(
+            any(
+                raw.get((min(a, b), max(a, b)), 0.0) >= SAME_DOC_SIMILARITY
+                for a in _members(uf, ri, clusters) if figs[a].doc == d
+                for b in _members(uf, rj, clusters) if figs[b].doc == d
+            )
+            for d in shared
+        )  # fmt: skip
+        if ok:
+            uf.union(ri, rj)
+            root = uf.find(ri)
+            docs_of[root] = docs_of[ri] | docs_of[rj]
+    joined = [sorted(g) for g in uf.groups().values()]
+    out = []
+    for roots in joined:  # noqa: B007
+        members = sorted(i for k in roots for i in clusters[k])
+        out.append(FigureGroup(dims[members[0]], [figs[i] for i in members]))
+    return out
+
+
+def _members(uf: UnionFind, root: int, clusters: list[list[int]]) -> list[int]:
+    return [i for k, members in enumerate(clusters) if uf.find(k) == root for i in members]
+
+
+_RELATIONS = {
+    "until": "end", "through": "end", "till": "end", "to": "end", "by": "end", "thru": "end",
+    "since": "start", "from": "start", "in": "point", "of": "point", "on": "point",
+    "during": "point",
+}  # fmt: skip
+
+
+def _relation(c: Candidate) -> str:
+    """For years and dates, how the text relates to them ('until 2030' is an end point, 'in
+    2018' a point in time); figures with different relations never measure the same thing."""
+    if c.quantity is None or c.quantity.unit not in ("year", "date") or c.quantity_span is None:
+        return ""
+    before = c.span.text[: c.quantity_span.start - c.span.start].split()
+    return _RELATIONS.get(before[-1].lower().strip(",") if before else "", "other")
+
+
+def _value_classes(members: Sequence[Candidate]) -> list[list[Candidate]]:
+    classes: list[list[Candidate]] = []
+    for c in members:
+        assert c.quantity is not None
+        for cl in classes:
+            assert cl[0].quantity is not None
+            if agree(cl[0].quantity, c.quantity):
+                cl.append(c)
+                break
+        else:
+            classes.append([c])
+    return classes
+
+
+def figure_topic(members: Sequence[Candidate]) -> str:
+    words = Counter(w for c in members for w in set(c.topic.split()) if c.topic)
+    if not words:
+        words = Counter(w for c in members for w in set(c.context))
+    common = [w for w, n in words.most_common(4) if n >= max(1, len(members) // 2)]
+    return " ".join(common[:3]) or (members[0].topic or "figure")
+
+
+# ---------------------------------------------------------------- the merge
+
+
+def _dedupe_spans(spans: list[Span]) -> list[Span]:
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for s in spans:
+        key = (s.source, s.start, s.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _independent(sources: Sequence[str], derivative_of: dict[str, str]) -> list[str]:
+    """Supporting sources that are not derivatives of another supporter (or of anything)."""
+    return [s for s in sources if s not in derivative_of]
+
+
+def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeResult:
+    sources = build_sources(evidence)
+    tfidf = TfIdf([bag(s.text) for ev in evidence for s in ev.sentences])
+    derivatives = detect_derivatives(evidence, tfidf)
+    derivative_of = {d.source: d.original for d in derivatives}
+    for s in sources:
+        if s.id in derivative_of:
+            s.derivative_of = derivative_of[s.id]
+            s.independent = False
+    n_docs = max(1, len(evidence))
+
+    figs = [c for c in cands if c.kind == "figure" and c.quantity is not None]
+    fgroups = group_figures(figs, tfidf)
+
+    # Which value class each figure mention belongs to, per group, for conflict checks.
+    fig_class: dict[tuple[str, int, int], tuple[int, int]] = {}
+    discrepancies: list[Discrepancy] = []
+    agreed_figures: list[tuple[FigureGroup, list[Candidate]]] = []
+    for gi, g in enumerate(fgroups):
+        classes = _value_classes(g.members)
+        for ci, cl in enumerate(classes):
+            for c in cl:
+                assert c.quantity_span is not None
+                fig_class[(c.doc, c.quantity_span.start, c.quantity_span.end)] = (gi, ci)
+        docs_per_class = [sorted({c.doc for c in cl}) for cl in classes]
+        if len(classes) >= 2:
+            discrepancies.extend(_discrepancies(g, classes, derivative_of))
+        elif len(docs_per_class[0]) >= 2:
+            agreed_figures.append((g, classes[0]))
+
+    # Claims: group sentences / model claims across documents.
+    claims = [c for c in cands if c.kind in ("event", "context", "quote") and c.kind != "figure"]
+    claims = [c for c in claims if not (c.kind == "quote" and c.speaker and c.sentence < 0)]
+    claim_groups = _group_claims(claims, tfidf)
+    mentions_by_sentence: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
+    for f in figs:
+        mentions_by_sentence[(f.doc, f.sentence)].append(f)
+
+    facts: list[Fact] = []
+    single: list[Fact] = []
+    disc_refs: dict[int, list[str]] = defaultdict(list)
+    for members in claim_groups:
+        rep = _representative(members, derivative_of)
+        rep_figs = mentions_by_sentence.get((rep.doc, rep.sentence), [])
+        rep_classes = {
+            fig_class[(f.doc, f.quantity_span.start, f.quantity_span.end)]
+            for f in rep_figs
+            if f.quantity_span is not None
+        }
+        supporters: list[Candidate] = []
+        for m in members:
+            conflict = False
+            for f in mentions_by_sentence.get((m.doc, m.sentence), []):
+                assert f.quantity_span is not None
+                gi, ci = fig_class[(f.doc, f.quantity_span.start, f.quantity_span.end)]
+                if any(g == gi and c != ci for g, c in rep_classes):
+                    conflict = True
+            if not conflict:
+                supporters.append(m)
+        docs = sorted({m.doc for m in supporters})
+        indep = _independent(docs, derivative_of)
+        if not indep:
+            indep = docs[:1]
+        quantity = rep_figs[0].quantity if rep_figs else None
+        kind = rep.kind if rep.kind != "event" or not quantity else "figure"
+        origin = sorted({m.origin for m in supporters})
+        importance = round(
+            min(1.0, 0.55 * len(indep) / n_docs + 0.25 * (1 - min(m.position for m in members))
+                + (0.1 if quantity else 0.0) + (0.1 if len(docs) > 1 else 0.0)),
+            3,
+        )  # fmt: skip
+        fact = Fact(
+            id="",
+            statement=_statement(rep),
+            topic=rep.topic or _topic_words(rep.statement),
+            kind=kind,  # type: ignore[arg-type]
+            quantity=quantity,
+            sources=docs,
+            independent_sources=indep,
+            importance=importance,
+            evidence=_dedupe_spans([m.span for m in supporters]),
+            origin=origin,  # type: ignore[arg-type]
+        )
+        if len(indep) >= 2:
+            facts.append(fact)
+        else:
+            single.append(fact)
+    facts = [f for f in facts if f.kind != "quote"]
+    facts.sort(key=lambda f: (-len(f.independent_sources), -f.importance, f.statement))
+    single = [f for f in single if f.kind != "quote"]
+    single.sort(key=lambda f: (-f.importance, f.statement))
+    facts = facts[:MAX_FACTS]
+    single = single[:MAX_SINGLE_SOURCE]
+    for i, f in enumerate(facts, 1):
+        f.id = f"F{i}"
+    for i, f in enumerate(single, 1):
+        f.id = f"S{i}"
+    for i, d in enumerate(discrepancies, 1):
+        d.id = f"D{i}"
+    del disc_refs
+
+    quotes = _quotes([c for c in cands if c.kind == "quote" and c.speaker is not None], tfidf)
+    flags = plausibility(figs, discrepancies)
+    title = _story_title(sources, facts)
+    overview = build_overview(sources, derivatives, facts, discrepancies)
+    return MergeResult(
+        sources, derivatives, facts, single, discrepancies, quotes, flags, overview, title
+    )
+
+
+def _statement(c: Candidate) -> str:
+    return " ".join(fold(c.statement).split())
+
+
+def _topic_words(text: str) -> str:
+    ws = [w for w in re.findall(r"[A-Za-z][\w\-]+", text) if w.lower() not in _TOPIC_STOP]
+    return " ".join(ws[:4])
+
+
+_TOPIC_STOP = {"the", "and", "that", "with", "from", "this", "have", "were", "said", "their"}
+
+
+def _group_claims(claims: Sequence[Candidate], tfidf: TfIdf) -> list[list[Candidate]]:
+    vecs = [tfidf.vector(bag(c.statement + " " + c.topic)) for c in claims]
+    uf = UnionFind(len(claims))
+    # A model claim and the sentence it was grounded in are the same claim.
+    by_span: dict[tuple[str, int], int] = {}
+    for i, c in enumerate(claims):
+        if c.origin == "evidence" and c.sentence >= 0:
+            by_span[(c.doc, c.sentence)] = i
+    for i, c in enumerate(claims):
+        if c.origin == "model" and (c.doc, c.sentence) in by_span:
+            uf.union(i, by_span[(c.doc, c.sentence)])
+    groups = [c.doc for c in claims]
+    for i, j in candidate_pairs(vecs, groups):
+        if cosine(vecs[i], vecs[j]) >= CLAIM_SIMILARITY:
+            uf.union(i, j)
+    return [[claims[i] for i in sorted(m)] for m in uf.groups().values()]
+
+
+def _representative(members: Sequence[Candidate], derivative_of: dict[str, str]) -> Candidate:
+    """The statement shown: a model's self-contained statement when one is grounded, else the
+    sentence of an independent source that best matches the others."""
+
+    def rank(c: Candidate) -> tuple[int, int, float, int]:
+        return (
+            0 if c.origin == "model" else 1,
+            1 if c.doc in derivative_of else 0,
+            c.position,
+            len(c.statement),
+        )
+
+    return min(members, key=rank)
+
+
+def _discrepancies(
+    g: FigureGroup, classes: list[list[Candidate]], derivative_of: dict[str, str]
+) -> list[Discrepancy]:
+    topic = figure_topic(g.members)
+    values = []
+    for cl in sorted(classes, key=lambda cl: -len({c.doc for c in cl})):
+        docs = sorted({c.doc for c in cl})
+        rep = cl[0]
+        assert rep.quantity is not None
+        values.append(
+            DiscrepancyValue(
+                value=rep.quantity,
+                sources=docs,
+                derivative_sources=[d for d in docs if d in derivative_of],
+                evidence=_dedupe_spans([c.quantity_span for c in cl if c.quantity_span]),
+            )
+        )
+    dim = g.dimension if g.dimension != "money" else (values[0].value.unit)
+    out = []
+    all_docs = [set(v.sources) for v in values]
+    across = len(set().union(*all_docs)) > 1
+    if across:
+        note = _disc_note(values)
+        out.append(
+            Discrepancy(id="", topic=topic, dimension=dim, scope="across_sources", values=values, note=note)
+        )
+    # A source that gives two different values for the same thing contradicts itself.
+    per_doc: dict[str, list[DiscrepancyValue]] = defaultdict(list)
+    for v in values:
+        for d in v.sources:
+            per_doc[d].append(v)
+    for d, vs in sorted(per_doc.items()):
+        if len(vs) >= 2:
+            inner = [
+                DiscrepancyValue(
+                    value=v.value,
+                    sources=[d],
+                    derivative_sources=[d] if d in derivative_of else [],
+                    evidence=[e for e in v.evidence if e.source == d],
+                )
+                for v in vs
+            ]
+            out.append(
+                Discrepancy(
+                    id="", topic=topic, dimension=dim, scope="within_source", values=inner,
+                    note=f"{d} gives {len(inner)} different values for this figure.",
+                )  # fmt: skip
+            )
+    return out
+
+
+def _disc_note(values: Sequence[DiscrepancyValue]) -> str:
+    only_copies = [v for v in values if v.sources and set(v.sources) <= set(v.derivative_sources)]
+    if only_copies:
+        return "Some values appear only in derivative sources."
+    return ""
+
+
+def _quotes(cands: Sequence[Candidate], tfidf: TfIdf) -> list[Quote]:
+    vecs = [tfidf.vector(bag(c.statement)) for c in cands]
+    uf = UnionFind(len(cands))
+    for i, j in candidate_pairs(vecs, [c.doc for c in cands]):
+        if cands[i].speaker == cands[j].speaker and cosine(vecs[i], vecs[j]) >= QUOTE_SIMILARITY:
+            uf.union(i, j)
+    out = []
+    groups = sorted(uf.groups().values(), key=lambda m: (-len({cands[i].doc for i in m}), m[0]))
+    for members in groups:
+        ms = [cands[i] for i in members]
+        rep = min(ms, key=lambda c: (c.position, c.doc))
+        out.append(
+            Quote(
+                id="",
+                text=" ".join(fold(rep.statement).split()),
+                speaker=rep.speaker,
+                sources=sorted({c.doc for c in ms}),
+                evidence=_dedupe_spans([c.span for c in ms]),
+            )
+        )
+    for i, q in enumerate(out, 1):
+        q.id = f"Q{i}"
+    return out
+
+
+def plausibility(figs: Sequence[Candidate], discrepancies: Sequence[Discrepancy]) -> list[Flag]:
+    """Flag a money figure that, divided by a count in the same sentence, gives an implausibly
+    small amount per item (e.g. a contract worth one dollar per unit)."""
+    by_sentence: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
+    for f in figs:
+        by_sentence[(f.doc, f.sentence)].append(f)
+    seen: set[tuple[str, float, float]] = set()
+    flags = []
+    for (doc, _), items in sorted(by_sentence.items()):
+        counts = [f for f in items if f.quantity and f.quantity.unit == "count" and (f.quantity.value or 0) >= 1000]
+        money = [f for f in items if f.quantity and is_money(f.quantity) and f.quantity.value]
+        for c in counts:
+            for m in money:
+                assert c.quantity is not None and m.quantity is not None
+                assert c.quantity.value and m.quantity.value
+                per = m.quantity.value / c.quantity.value
+                key = (m.quantity.unit, m.quantity.value, c.quantity.value)
+                if per < 10 and key not in seen:
+                    seen.add(key)
+                    refs = [
+                        d.id for d in discrepancies
+                        if any(m.quantity_span in v.evidence for v in d.values)
+                    ]  # fmt: skip
+                    flags.append(
+                        Flag(
+                            kind="implausible",
+                            message=(
+                                f"{doc}: '{m.quantity.raw}' for '{c.quantity.raw}' items is"
+                                f" {m.quantity.unit} {per:.2g} per item, which is implausibly low."
+                            ),
+                            refs=refs,
+                        )
+                    )
+    return flags
+
+
+def _story_title(sources: Sequence[Source], facts: Sequence[Fact]) -> str:
+    indep = [s for s in sources if s.independent and s.title]
+    if indep:
+        return indep[0].title or ""
+    titled = [s for s in sources if s.title]
+    if titled:
+        return titled[0].title or ""
+    return facts[0].statement if facts else "Brief"
+
+
+def build_overview(
+    sources: Sequence[Source],
+    derivatives: Sequence[Derivative],
+    facts: Sequence[Fact],
+    discrepancies: Sequence[Discrepancy],
+) -> list[OverviewSentence]:
+    """A short paragraph assembled from the structured facts (no model involved)."""
+    ok = [s for s in sources if s.status != "failed"]
+    indep = [s for s in ok if s.independent]
+    out = [
+        OverviewSentence(
+            text=f"{len(ok)} sources were compared; {len(indep)} are independent"
+            + (f" and {len(derivatives)} derive from another source." if derivatives else "."),
+            refs=[],
+        )
+    ]
+    if facts:
+        top = facts[0]
+        out.append(
+            OverviewSentence(
+                text=f"Best corroborated ({len(top.independent_sources)} independent sources):"
+                f" {top.statement}",
+                refs=[top.id],
+            )
+        )
+    across = [d for d in discrepancies if d.scope == "across_sources"]
+    if across:
+        parts = []
+        for d in across[:4]:
+            vals = " vs ".join(v.value.display for v in d.values)
+            parts.append(f"{d.topic} ({vals})")
+        out.append(
+            OverviewSentence(
+                text="Sources disagree on " + "; ".join(parts) + ".",
+                refs=[d.id for d in across[:4]],
+            )
+        )
+    return out
+
+
+def describe_value(v: Value) -> str:
+    alts = "".join(f" / {a.display}" for a in v.alternatives)
+    return f"{v.display}{alts}"
+
+
+__all__ = ["MergeResult", "merge", "detect_derivatives", "group_figures", "human"]

@@ -1,0 +1,437 @@
+"""Finding, parsing and normalising figures: counts, money, years, dates, durations, percents.
+
+Handles Western and Indian forms ("500,000", "5,00,000", "five lakh", "₹5,100 crore",
+"Rs 5,000 crore", "51 billion rupees"), number words ("ten", "a dozen"), qualifiers ("over",
+"about", "as many as") and ranges ("2021-31", "between 10 and 12"). No currency is ever converted:
+a figure given in two currencies keeps both (see :attr:`Value.alternatives`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from summarizer.brief import Value
+
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212-"
+_DC = DASHES.replace("-", r"\-")
+_D = f"[{_DC}]"
+
+UNITS_WORDS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}  # fmt: skip
+SPECIAL_WORDS: dict[str, float] = {"dozen": 12, "a dozen": 12, "half a dozen": 6, "score": 20}
+ORDINAL_WORDS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10,
+}  # fmt: skip
+SCALES: dict[str, float] = {
+    "thousand": 1e3, "k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5,
+    "million": 1e6, "mn": 1e6, "m": 1e6, "crore": 1e7, "crores": 1e7, "cr": 1e7,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+}  # fmt: skip
+CURRENCY_PREFIX: dict[str, str] = {
+    "us$": "USD", "us $": "USD", "$": "USD", "usd": "USD", "₹": "INR", "rs.": "INR",
+    "rs": "INR", "inr": "INR", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
+    "¥": "JPY", "a$": "AUD", "c$": "CAD",
+}  # fmt: skip
+CURRENCY_SUFFIX: dict[str, str] = {
+    "rupees": "INR", "rupee": "INR", "dollars": "USD", "dollar": "USD", "euros": "EUR",
+    "euro": "EUR", "pounds": "GBP", "yen": "JPY", "roubles": "RUB", "rubles": "RUB",
+}  # fmt: skip
+QUALIFIERS: list[tuple[str, str]] = [
+    ("more than", "over"), ("over", "over"), ("above", "over"), ("at least", "over"),
+    ("in excess of", "over"), ("upwards of", "over"), ("nearly", "about"),
+    ("almost", "about"), ("about", "about"), ("around", "about"), ("approximately", "about"),
+    ("roughly", "about"), ("some", "about"), ("an estimated", "about"), ("close to", "about"),
+    ("as many as", "up_to"), ("many as", "up_to"), ("up to", "up_to"),
+    ("less than", "under"), ("fewer than", "under"), ("under", "under"), ("below", "under"),
+]  # fmt: skip
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ]  # fmt: skip
+    )
+    for m in names
+}
+
+_NUMWORD = "|".join(sorted(UNITS_WORDS, key=len, reverse=True))
+_SCALE = "|".join(sorted((re.escape(s) for s in SCALES), key=len, reverse=True))
+_CUR_PRE = "|".join(sorted((re.escape(c) for c in CURRENCY_PREFIX), key=len, reverse=True))
+_CUR_SUF = "|".join(sorted(CURRENCY_SUFFIX, key=len, reverse=True))
+_QUAL = "|".join(sorted((re.escape(q) for q, _ in QUALIFIERS), key=len, reverse=True))
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+_DIGITS = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORDNUM = rf"(?:{_NUMWORD})(?:[{_DC} ](?:{_NUMWORD}))*|a dozen|half a dozen|dozen|half a"
+NUMBER_RE = re.compile(
+    rf"(?P<qual>\b(?:{_QUAL})\s+)?"
+    rf"(?P<cur>(?:{_CUR_PRE})\s?)?"
+    rf"(?P<num>(?<![\w.]){_DIGITS}(?![\w]|{_D}[A-Za-z])|\b(?:{_WORDNUM})\b)"
+    rf"(?:\s*(?P<range_sep>{_D}|\bto\b|\band\b)\s*(?P<num2>\d+(?:\.\d+)?)(?![\w]))?"
+    rf"(?:\s?(?P<scale>\b(?:{_SCALE}))\b)?"
+    rf"(?:\s(?P<cur_suf>(?:{_CUR_SUF}))\b)?"
+    rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?",
+    re.IGNORECASE,
+)
+DATE_RES = [
+    # 2021-12-06
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
+    # December 6, 2021 / Oct. 15, 2016 / October, 15, 2016
+    re.compile(
+        rf"\b(?P<mon>{_MONTH})\.?,?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    ),
+    # 6 December 2021
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    ),
+    # 12/7/2021 (month first, as US outlets write it)
+    re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)\b"),
+    # December 6 (no year: the year is stored as 0)
+    re.compile(rf"\b(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d)", re.IGNORECASE),
+]
+DURATION_RE = re.compile(
+    rf"\b(?:(?P<n>\d+|{_NUMWORD})[{_DC} ]years?\b|(?P<decade>(?:a|the next|next|one)"
+    rf"\s+decade)\b)",
+    re.IGNORECASE,
+)
+ORDINAL_RE = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One figure found in a text, with its character offsets."""
+
+    start: int
+    end: int
+    raw: str
+    value: Value
+    tags: frozenset[str] = field(default_factory=frozenset)
+
+
+def parse_number(text: str) -> float | None:
+    """Parse digits (any grouping) or English number words into a float."""
+    t = text.strip().lower().replace("\u00a0", " ")
+    if not t:
+        return None
+    if re.fullmatch(r"[\d,]+(?:\.\d+)?", t):
+        try:
+            return float(t.replace(",", ""))
+        except ValueError:
+            return None
+    if t in SPECIAL_WORDS:
+        return float(SPECIAL_WORDS[t])
+    if t == "half a":
+        return 0.5
+    total = 0.0
+    current = 0.0
+    seen = False
+    for w in re.split(rf"[\s{_DC}]+", t):
+        if w == "and":
+            continue
+        if w in UNITS_WORDS:
+            n = UNITS_WORDS[w]
+            current = current * 100 if n == 100 else current + n
+            seen = True
+        elif w in SCALES:
+            total += (current or 1) * SCALES[w]
+            current = 0
+            seen = True
+        else:
+            return None
+    return float(total + current) if seen else None
+
+
+def _is_year(n: float, raw: str) -> bool:
+    return raw.isdigit() and len(raw) == 4 and 1800 <= n <= 2100
+
+
+def human(n: float) -> str:
+    """A compact human form: 500000 -> '500,000', 5.1e10 -> '51 billion'."""
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(n) >= size:
+            v = n / size
+            return f"{v:,.3f}".rstrip("0").rstrip(".") + f" {word}"
+    if float(n).is_integer():
+        return f"{int(n):,}"
+    return f"{n:,.3f}".rstrip("0").rstrip(".")
+
+
+def make_value(
+    raw: str,
+    number: float,
+    unit: str,
+    qualifier: str = "exact",
+    low: float | None = None,
+    high: float | None = None,
+) -> Value:
+    q = {"over": "over ", "under": "under ", "about": "about ", "up_to": "up to "}.get(qualifier, "")
+    if unit == "year":
+        body = str(int(number)) if low is None else f"{int(low)}-{int(high or low)}"
+    elif unit == "date":
+        s = f"{int(number):08d}"
+        body = f"{s[:4]}-{s[4:6]}-{s[6:]}" if s[:4] != "0000" else f"{s[4:6]}-{s[6:]} (no year)"
+    elif unit == "duration_years":
+        body = f"{human(number)} years"
+    elif unit == "percent":
+        body = f"{human(number)}%"
+    elif unit == "ordinal":
+        body = f"#{int(number)}"
+    elif unit == "count":
+        body = human(number) if low is None else f"{human(low)}-{human(high or low)}"
+    else:
+        body = f"{unit} {human(number)}"
+    return Value(
+        raw=raw,
+        display=(q + body).strip(),
+        value=number,
+        unit=unit,
+        qualifier=qualifier,  # type: ignore[arg-type]
+        low=low,
+        high=high,
+    )
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every figure in ``text``, left to right, without overlaps (dates win over numbers)."""
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for rx in DATE_RES:
+        for m in rx.finditer(text):
+            if _overlaps(taken, m.start(), m.end()):
+                continue
+            y = int(m.group("y")) if m.groupdict().get("y") else 0
+            mon = m.groupdict().get("mon")
+            month = MONTHS.get(mon.lower().rstrip(".")) if mon else int(m.group("m"))
+            day = int(m.group("d"))
+            if not month or not 1 <= month <= 12 or not 1 <= day <= 31:
+                continue
+            num = y * 10000 + month * 100 + day
+            out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), num, "date")))
+            taken.append((m.start(), m.end()))
+    for m in DURATION_RE.finditer(text):
+        if _overlaps(taken, m.start(), m.end()):
+            continue
+        n = 10.0 if m.group("decade") else parse_number(m.group("n"))
+        if n is None:
+            continue
+        out.append(
+            Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), n, "duration_years"))
+        )
+        taken.append((m.start(), m.end()))
+    for m in ORDINAL_RE.finditer(text):
+        if _overlaps(taken, m.start(), m.end()):
+            continue
+        n = float(m.group("n"))
+        out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), n, "ordinal")))
+        taken.append((m.start(), m.end()))
+    for m in NUMBER_RE.finditer(text):
+        mention = _number_mention(text, m)
+        if mention is None or _overlaps(taken, mention.start, mention.end):
+            continue
+        out.append(mention)
+        taken.append((mention.start, mention.end))
+    out.sort(key=lambda x: x.start)
+    return _pair_alternatives(text, out)
+
+
+def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
+    num_raw = m.group("num")
+    number = parse_number(num_raw)
+    if number is None:
+        return None
+    lower = num_raw.lower()
+    cur = m.group("cur")
+    scale = m.group("scale")
+    cur_suf = m.group("cur_suf")
+    # Single-letter scales ("m", "b") only count right after a currency figure.
+    if scale and len(scale) == 1 and not cur:
+        scale = None
+    # A bare word "one"/"half a" with no scale or currency is too vague to be a figure.
+    if not num_raw[0].isdigit() and not scale and not cur and not cur_suf:
+        if number < 3 and lower not in ("half a dozen",):
+            return None
+    start = m.start("num")
+    qual_word = m.group("qual")
+    qualifier = "exact"
+    if qual_word:
+        q = " ".join(qual_word.lower().split())
+        qualifier = dict(QUALIFIERS).get(q, "exact")
+        start = m.start("qual")
+    if cur:
+        start = min(start, m.start("cur"))
+    # Designations like AK-203, S-400, F-35, COVID-19 are names, not figures.
+    before = text[max(0, m.start("num") - 2) : m.start("num")]
+    if re.search(rf"[A-Za-z]{_D}$", before) or re.search(rf"[A-Za-z]{_D}?$", before[-1:]):
+        if not cur:
+            return None
+    end_num = m.end("num")
+    after = text[end_num : end_num + 2]
+    if re.match(rf"{_D}[A-Za-z]", after):
+        return None
+    end = m.end()
+    raw_tail_end = m.end("num")
+    for g in ("num2", "scale", "cur_suf", "pct"):
+        if m.group(g) and (g != "scale" or scale):
+            raw_tail_end = max(raw_tail_end, m.end(g))
+    end = raw_tail_end
+    if scale:
+        number *= SCALES[scale.lower()]
+    unit = "count"
+    if cur:
+        unit = CURRENCY_PREFIX.get(" ".join(cur.lower().split()), CURRENCY_PREFIX.get(cur.lower().strip(), "USD"))
+    elif cur_suf:
+        unit = CURRENCY_SUFFIX[cur_suf.lower()]
+    elif m.group("pct"):
+        unit = "percent"
+    low = high = None
+    if m.group("num2") and m.group("range_sep"):
+        sep = m.group("range_sep").lower()
+        n2_raw = m.group("num2")
+        n2 = float(n2_raw)
+        first = parse_number(num_raw) or 0.0
+        if _is_year(first, num_raw) and len(n2_raw) in (2, 4) and sep not in ("and",):
+            n2 = float(num_raw[:2] + n2_raw) if len(n2_raw) == 2 else n2
+            if n2 > first and unit == "count":
+                raw = text[start:end]
+                return Mention(start, end, raw, make_value(raw, first, "year", "range", first, n2))
+        if sep == "and" and "between" not in text[max(0, start - 9) : start].lower():
+            # "10 and 12" without "between" is two figures; keep the first only.
+            end = m.end("num")
+        elif n2 > first:
+            low, high = first * (SCALES[scale.lower()] if scale else 1), n2 * (
+                SCALES[scale.lower()] if scale else 1
+            )
+            qualifier = "range"
+        else:
+            end = m.end("num")
+    if unit == "count" and low is None and not scale and _is_year(number, num_raw):
+        unit = "year"
+    raw = text[start:end]
+    if math.isnan(number):
+        return None
+    return Mention(start, end, raw, make_value(raw, number, unit, qualifier, low, high))
+
+
+_ALT_BRIDGE = re.compile(r"^\s*[(\[/,]?\s*(?:or\s+|about\s+|approximately\s+|roughly\s+)?$")
+
+
+def _pair_alternatives(text: str, mentions: list[Mention]) -> list[Mention]:
+    """'51 billion rupees (US $676 million)': the second figure is the same amount in another
+    currency. It is kept as an alternative of the first, never converted."""
+    out: list[Mention] = []
+    skip: set[int] = set()
+    for i, m in enumerate(mentions):
+        if i in skip:
+            continue
+        v = m.value
+        if i + 1 < len(mentions):
+            n = mentions[i + 1]
+            gap = text[m.end : n.start]
+            is_money = v.unit not in NON_MONEY_UNITS and n.value.unit not in NON_MONEY_UNITS
+            if is_money and n.value.unit != v.unit and _ALT_BRIDGE.match(gap):
+                end = n.end + (1 if text[n.end : n.end + 1] in ")]" else 0)
+                v = v.model_copy(update={"alternatives": [n.value]})
+                out.append(Mention(m.start, end, text[m.start : end], v, m.tags))
+                skip.add(i + 1)
+                continue
+        out.append(m)
+    return out
+
+
+NON_MONEY_UNITS = frozenset({"count", "year", "date", "duration_years", "percent", "ordinal"})
+
+
+def is_money(v: Value) -> bool:
+    return v.unit not in NON_MONEY_UNITS
+
+
+def _units(v: Value) -> dict[str, Value]:
+    d = {v.unit: v}
+    for alt in v.alternatives:
+        d.setdefault(alt.unit, alt)
+    return d
+
+
+def comparable(a: Value, b: Value) -> bool:
+    """True when the two values share a unit (directly or through an alternative)."""
+    return bool(set(_units(a)) & set(_units(b)))
+
+
+def significant_digits(n: float) -> int:
+    s = f"{abs(n):.6g}".replace(".", "").lstrip("0").rstrip("0")
+    return max(1, len(s))
+
+
+def round_sig(n: float, digits: int) -> float:
+    if n == 0:
+        return 0.0
+    return round(n, -int(math.floor(math.log10(abs(n)))) + digits - 1)
+
+
+def _close(x: float, y: float, rel: float) -> bool:
+    return abs(x - y) <= rel * max(abs(x), abs(y), 1e-9)
+
+
+def agree(a: Value, b: Value) -> bool | None:
+    """Do two values state the same figure?
+
+    ``None`` when they cannot be compared (no shared unit: a currency is never converted).
+    Qualifiers neither create nor hide a disagreement: "over 500,000" agrees with "500,000";
+    500,000 and 600,000 disagree whatever their qualifiers. An "about" figure allows 5%; a
+    range agrees with any value inside it.
+    """
+    ua, ub = _units(a), _units(b)
+    shared = set(ua) & set(ub)
+    if not shared:
+        return None
+    verdicts = []
+    for unit in shared:
+        x, y = ua[unit], ub[unit]
+        if x.value is None or y.value is None:
+            continue
+        if x.qualifier == "range" and x.low is not None and x.high is not None:
+            verdicts.append(x.low <= y.value <= x.high or (y.low == x.low and y.high == x.high))
+            continue
+        if y.qualifier == "range" and y.low is not None and y.high is not None:
+            verdicts.append(y.low <= x.value <= y.high)
+            continue
+        if unit == "date" and (x.value < 10000 or y.value < 10000):
+            verdicts.append(x.value % 10000 == y.value % 10000)
+            continue
+        if unit in ("year", "date", "ordinal", "duration_years"):
+            verdicts.append(x.value == y.value)
+            continue
+        if "about" in (x.qualifier, y.qualifier):
+            verdicts.append(_close(x.value, y.value, 0.05))
+            continue
+        # Agree when equal at the precision of the rounder figure: 600,000 ~ 6,01,427.
+        digits = min(significant_digits(x.value), significant_digits(y.value))
+        verdicts.append(round_sig(x.value, digits) == round_sig(y.value, digits))
+    if not verdicts:
+        return None
+    return any(verdicts)
+
+
+def value_key(v: Value) -> tuple[str, float]:
+    """A hashable key for grouping equal values (rounded to 3 significant figures)."""
+    n = v.value or 0.0
+    if n:
+        n = round(n, -int(math.floor(math.log10(abs(n)))) + 2)
+    return (v.unit, n)
