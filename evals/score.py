@@ -42,6 +42,9 @@ METRICS = (
     "quote_recall",
 )
 
+MAX_EVIDENCE_CHARS = 1000
+"""Longer evidence spans are not searched when matching gold facts (no whole-document spans)."""
+
 
 class BriefSchemaError(ValueError):
     """The brief is not JSON or does not match the Brief schema (one-line message)."""
@@ -329,7 +332,7 @@ class _Item:
 def _fact_item(kind: str, fact: Fact) -> _Item:
     vt, ve = _value_texts(fact.quantity)
     core = [fact.statement, fact.topic, *vt]
-    evidence = [s.text for s in fact.evidence]
+    evidence = [s.text for s in fact.evidence if len(s.text) <= MAX_EVIDENCE_CHARS]
     return _Item(
         f"{kind}[{fact.id}]",
         haystack(core, ve),
@@ -346,7 +349,7 @@ def _disc_item(disc: Discrepancy) -> _Item:
         vt, ve = _value_texts(dv.value)
         core += vt
         extra += ve
-        evidence += [s.text for s in dv.evidence]
+        evidence += [s.text for s in dv.evidence if len(s.text) <= MAX_EVIDENCE_CHARS]
     ref = f"discrepancies[{disc.id}]"
     return _Item(
         ref, haystack(core, extra), haystack(core + evidence, extra), is_fact=False
@@ -559,7 +562,8 @@ def _discrepancy_results(gold: GoldStory, brief: Brief) -> list[ItemResult]:
                     id=gd.id,
                     hit=False,
                     weight=gd.importance,
-                    reason="no brief discrepancy contains any of its values",
+                    reason="no brief discrepancy contains any of its values"
+                    + _topic_hint(gd, brief),
                 )
             )
         else:
@@ -572,6 +576,18 @@ def _discrepancy_results(gold: GoldStory, brief: Brief) -> list[ItemResult]:
                 )
             )
     return out
+
+
+def _topic_hint(gd: GoldDiscrepancy, brief: Brief) -> str:
+    """Name brief discrepancies whose topic matches the gold keywords (for the miss reason)."""
+    if not gd.keywords:
+        return ""
+    refs = [
+        f"discrepancies[{d.id}]"
+        for d in brief.discrepancies
+        if all(groups_hit(gd.keywords, haystack([d.topic])))
+    ]
+    return f" (topic matches {', '.join(refs)})" if refs else ""
 
 
 def _quote_results(gold: GoldStory, brief: Brief) -> list[ItemResult]:
@@ -1068,6 +1084,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
     corpus = args.corpus or Path(gold.corpus)
+    if not corpus.is_dir():  # gold lives in <repo>/evals/gold/; corpus is repo-relative
+        corpus = args.gold.resolve().parents[2] / gold.corpus
     try:
         report = score(
             args.brief.read_text(encoding="utf-8"), gold, load_corpus(corpus)

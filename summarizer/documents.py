@@ -16,6 +16,8 @@ MAX_INPUT_BYTES = 5_000_000
 """Documented limit: a file larger than this is rejected (long files below it are chunked)."""
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".html", ".htm")
+SKIPPED_IN_FOLDERS = ("README", "LICENSE", "CHANGELOG")
+"""A folder expands to its text files, except these (they describe the folder)."""
 
 Input = str | Path | tuple[str, str]
 
@@ -127,7 +129,13 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(c for c in p.iterdir() if c.is_file() and c.suffix.lower() in TEXT_SUFFIXES)
+            found = sorted(
+                c
+                for c in p.iterdir()
+                if c.is_file()
+                and c.suffix.lower() in TEXT_SUFFIXES
+                and not c.stem.upper().startswith(SKIPPED_IN_FOLDERS)
+            )
             if not found:
                 raise InputError(
                     f"directory has no {'/'.join(TEXT_SUFFIXES)} files", path=str(raw)

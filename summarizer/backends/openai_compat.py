@@ -1,0 +1,160 @@
+"""Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp's server) through the
+openai SDK and instructor.
+
+The instructor mode is configurable. ``auto`` starts with JSON_SCHEMA and falls back to JSON,
+then MD_JSON, when a server refuses a mode (llama-cpp-python's server rejects a
+``response_format`` of type ``json_schema``); the mode that works is remembered."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import InstructorError, InstructorRetryException
+from tenacity import Retrying
+
+from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usage
+from summarizer.backends.retry import call_with_retries, make_retrying
+from summarizer.errors import BackendError, ModeRejected, redact
+
+MODES = {
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "json": instructor.Mode.JSON,
+    "tools": instructor.Mode.TOOLS,
+    "md_json": instructor.Mode.MD_JSON,
+}
+FALLBACK = ["json_schema", "json", "md_json"]
+
+
+def is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code == 429 or exc.status_code >= 500
+    return False
+
+
+def _mode_rejected(exc: BaseException) -> bool:
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422, 501):
+        return False
+    text = str(exc).lower()
+    return any(w in text for w in ("response_format", "json_schema", "tool", "not supported"))
+
+
+class OpenAIBackend:
+    name = "openai"
+
+    def __init__(
+        self,
+        model: str,
+        base_url: str | None,
+        api_key: str | None,
+        mode: str = "auto",
+        timeout: float = 120.0,
+        max_retries: int | Retrying = 4,
+        validation_retries: int = 1,
+    ) -> None:
+        self.model = model
+        self.endpoint = base_url
+        self._secret = api_key or ""
+        self._client = openai.OpenAI(
+            base_url=base_url,
+            api_key=api_key or "not-needed",
+            timeout=timeout,
+            max_retries=0,  # tenacity does the transport retries, bounded and counted
+        )
+        self.modes = list(FALLBACK) if mode == "auto" else [mode]
+        self.validation_retries = validation_retries
+        self.retrying = make_retrying(max_retries, is_retryable)
+        self._lock = threading.Lock()
+        self._instructors: dict[str, Any] = {}
+
+    def identity(self) -> dict[str, Any]:
+        return {"backend": self.name, "model": self.model, "endpoint": self.endpoint,
+                "mode": self.modes[0]}  # fmt: skip
+
+    def _instructor(self, mode: str) -> Any:
+        with self._lock:
+            if mode not in self._instructors:
+                self._instructors[mode] = instructor.from_openai(self._client, mode=MODES[mode])
+            return self._instructors[mode]
+
+    def extract(self, request: ExtractionRequest) -> ExtractionResponse:
+        while True:
+            mode = self.modes[0]
+            try:
+                return self._extract(request, mode)
+            except ModeRejected:
+                with self._lock:
+                    if len(self.modes) > 1 and self.modes[0] == mode:
+                        self.modes.pop(0)
+                    elif self.modes[0] == mode:
+                        raise
+
+    def _extract(self, request: ExtractionRequest, mode: str) -> ExtractionResponse:
+        client = self._instructor(mode)
+        sampling = dict(request.sampling)
+        sampling.pop("seed", None) if mode == "md_json" else None
+
+        def call() -> Any:
+            return client.chat.completions.create_with_completion(
+                model=self.model,
+                messages=request.messages,
+                response_model=request.schema,
+                max_retries=self.validation_retries,
+                **sampling,
+            )
+
+        try:
+            (data, completion), attempts = call_with_retries(self.retrying, call)
+        except InstructorRetryException as exc:
+            cause = exc.__cause__ or exc
+            if _mode_rejected(cause):
+                raise ModeRejected(f"server refused mode {mode}") from None
+            raise BackendError(
+                redact(f"{request.doc_id}: invalid output after {exc.n_attempts} attempt(s): "
+                       f"{_short(exc)}", [self._secret]),
+                attempts=exc.n_attempts, last_completion=_text(exc.last_completion),
+            ) from None  # fmt: skip
+        except openai.APIStatusError as exc:
+            if _mode_rejected(exc):
+                raise ModeRejected(f"server refused mode {mode}") from None
+            raise BackendError(
+                redact(f"{request.doc_id}: HTTP {exc.status_code} from {self.endpoint}: "
+                       f"{_short(exc)}", [self._secret]),
+                retryable=is_retryable(exc),
+            ) from None  # fmt: skip
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise BackendError(
+                redact(f"{request.doc_id}: {type(exc).__name__} talking to {self.endpoint}",
+                       [self._secret]),
+                retryable=True,
+            ) from None  # fmt: skip
+        except InstructorError as exc:
+            raise BackendError(
+                redact(f"{request.doc_id}: {type(exc).__name__}: {_short(exc)}", [self._secret]),
+                last_completion=_text(getattr(exc, "last_completion", None)),
+            ) from None
+        usage = getattr(completion, "usage", None)
+        return ExtractionResponse(
+            data=data,
+            usage=Usage(
+                prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+                completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+                calls=attempts,
+            ),
+            attempts=attempts,
+        )
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def _text(completion: Any) -> str | None:
+    try:
+        return str(completion.choices[0].message.content)
+    except Exception:  # noqa: BLE001
+        return None if completion is None else str(completion)[:2000]

@@ -1,0 +1,247 @@
+"""The pipeline: load -> evidence -> extract (model, cached, concurrent) -> ground -> merge.
+
+It knows no provider: it talks to a :class:`~summarizer.backends.base.Backend`, or to none.
+A failure in one document is recorded in the brief; the other documents still make it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from summarizer.brief import Brief, DocumentFailure, GroundingStats, RunInfo
+from summarizer.cache import ResultCache, cache_key
+from summarizer.documents import Document, Input, load_inputs
+from summarizer.errors import BackendError, InputError, SummarizerError
+from summarizer.evidence import Candidate, DocEvidence, analyze, candidates
+from summarizer.grounding import GroundingReport, ground
+from summarizer.merge import merge
+from summarizer.prompts import Prompt, load_prompt
+from summarizer.schemas import DocumentExtraction, schema_hash
+from summarizer.settings import Settings
+from summarizer.text import paragraphs
+
+if TYPE_CHECKING:
+    from summarizer.backends.base import Backend
+
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class Stats:
+    model_calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    grounding: GroundingReport = field(default_factory=GroundingReport)
+
+
+def chunk_text(text: str, max_chars: int) -> list[str]:
+    """Split on paragraph boundaries into chunks of at most ``max_chars`` (a longer paragraph
+    is cut), each chunk repeating the previous chunk's last paragraph as overlap."""
+    if len(text) <= max_chars:
+        return [text]
+    paras = [text[s:e] for s, e in paragraphs(text)]
+    pieces: list[str] = []
+    for p in paras:
+        while len(p) > max_chars:
+            pieces.append(p[:max_chars])
+            p = p[max_chars:]
+        pieces.append(p)
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for p in pieces:
+        if size + len(p) > max_chars and chunks[-1]:
+            overlap = chunks[-1][-1]
+            chunks.append([overlap] if len(overlap) + len(p) <= max_chars else [])
+            size = sum(len(x) for x in chunks[-1])
+        chunks[-1].append(p)
+        size += len(p) + 2
+    return ["\n\n".join(c) for c in chunks if c]
+
+
+class Extractor:
+    """Runs the model over one document: prompt, cache, backend, with usage accounting."""
+
+    def __init__(self, backend: Backend, settings: Settings, cache: ResultCache, stats: Stats) -> None:
+        self.backend = backend
+        self.settings = settings
+        self.cache = cache
+        self.stats = stats
+        self.prompt: Prompt = load_prompt("extract", settings.prompts_dir)
+        self.schema = DocumentExtraction
+        self.sampling: dict[str, Any] = {
+            "temperature": settings.temperature,
+            "max_tokens": settings.max_tokens,
+            "seed": settings.seed,
+        }
+        self._schema_hash = schema_hash(self.schema)
+
+    def key(self, doc: Document, messages: list[dict[str, str]]) -> str:
+        return cache_key(
+            {
+                "backend": self.backend.identity(),
+                "prompt": {"name": self.prompt.name, "version": self.prompt.version,
+                           "messages": messages},  # fmt: skip
+                "schema": self._schema_hash,
+                "sampling": self.sampling,
+                "document": doc.sha256,
+            }
+        )
+
+    def extract(self, doc: Document) -> DocumentExtraction:
+        from summarizer.backends.base import ExtractionRequest
+
+        claims = []
+        meta = None
+        for chunk in chunk_text(doc.text, self.settings.chunk_chars):
+            messages = self.prompt.render(doc_id=doc.id, text=chunk)
+            key = self.key(doc, messages)
+            cached = None if self.settings.no_cache else self.cache.get(key)
+            if cached is not None:
+                self.stats.cache_hits += 1
+                data = self.schema.model_validate(cached["data"])
+            else:
+                response = self.backend.extract(
+                    ExtractionRequest(doc.id, messages, self.schema, dict(self.sampling))
+                )
+                self.stats.model_calls += response.usage.calls or 1
+                self.stats.prompt_tokens += response.usage.prompt_tokens
+                self.stats.completion_tokens += response.usage.completion_tokens
+                data = self.schema.model_validate(response.data.model_dump())
+                if not self.settings.no_cache:
+                    self.cache.set(key, {"data": data.model_dump(mode="json")})
+            claims.extend(data.claims)
+            meta = meta or data.metadata
+        result = DocumentExtraction(claims=claims)
+        if meta is not None:
+            result.metadata = meta
+        return result
+
+
+def summarize(
+    inputs: Sequence[Input],
+    settings: Settings | None = None,
+    *,
+    backend: Backend | None | str = "auto",
+    progress: Progress | None = None,
+) -> Brief:
+    """Turn several articles about one story into a Brief.
+
+    ``inputs`` are paths (files or folders) or ``(id, text)`` pairs. ``backend`` is "auto"
+    (chosen from ``settings``), an object implementing the Backend interface, or None for the
+    deterministic evidence layer alone.
+    """
+    started = time.perf_counter()
+    settings = settings or Settings.resolve()
+    say = progress or (lambda event, doc: None)
+    loaded = load_inputs(inputs, settings.max_bytes)
+    failures = [
+        DocumentFailure(source=e.path or "?", stage="load", error=type(e).__name__, message=str(e))
+        for e in loaded.errors
+    ]
+    if not loaded.documents:
+        if loaded.errors:
+            raise InputError(str(loaded.errors[0]) if len(loaded.errors) == 1 else
+                             f"no usable document ({len(loaded.errors)} failed; first: {loaded.errors[0]})")  # fmt: skip
+        raise InputError("no input documents given")
+    if backend == "auto":
+        from summarizer.backends import resolve_backend
+
+        backend = resolve_backend(settings)
+    assert not isinstance(backend, str)
+    evidence = [analyze(d) for d in loaded.documents]
+    stats = Stats()
+    cands: list[Candidate] = []
+    for ev in evidence:
+        cands.extend(candidates(ev))
+    status: dict[str, str] = {d.id: "ok" for d in loaded.documents}
+    model_meta: dict[str, dict[str, str]] = {}
+    prompt_version = None
+    if backend is not None:
+        cache = ResultCache(None if settings.no_cache else settings.cache_dir)
+        extractor = Extractor(backend, settings, cache, stats)
+        prompt_version = f"{extractor.prompt.name}@{extractor.prompt.version}"
+
+        def run(ev: DocEvidence) -> tuple[DocEvidence, DocumentExtraction | SummarizerError]:
+            say("start", ev.doc.id)
+            try:
+                return ev, extractor.extract(ev.doc)
+            except SummarizerError as exc:
+                return ev, exc
+            finally:
+                say("done", ev.doc.id)
+
+        try:
+            workers = max(1, min(settings.concurrency, len(evidence)))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(run, evidence))
+        finally:
+            cache.close()
+        for ev, result in results:
+            if isinstance(result, SummarizerError):
+                status[ev.doc.id] = "evidence_only"
+                failures.append(
+                    DocumentFailure(source=ev.doc.id, stage="extract", error=type(result).__name__,
+                                    message=str(result))  # fmt: skip
+                )
+                continue
+            for c in ground(result, ev, stats.grounding):
+                if c.kind in ("figure", "quote"):
+                    c.kind = "event"  # figures and quotes come from the evidence layer's spans
+                cands.append(c)
+            m = result.metadata
+            model_meta[ev.doc.id] = {
+                k: v for k, v in (("title", m.title), ("outlet", m.outlet), ("byline", m.byline),
+                                  ("date", m.date)) if v  # fmt: skip
+            }
+    else:
+        for ev in evidence:
+            say("done", ev.doc.id)
+    merged = merge(evidence, cands)
+    for s in merged.sources:
+        s.status = status.get(s.id, "ok")  # type: ignore[assignment]
+        for k, v in model_meta.get(s.id, {}).items():
+            text = next(e.doc.text for e in evidence if e.doc.id == s.id)
+            if getattr(s, k) is None and v.lower() in text.lower():
+                setattr(s, k, v)  # model metadata is kept only when the text contains it
+    g = stats.grounding
+    run_info = RunInfo(
+        backend=getattr(backend, "name", "none") if backend is not None else "none",
+        model=getattr(backend, "model", None),
+        endpoint=getattr(backend, "endpoint", None),
+        prompt_version=prompt_version,
+        documents=len(loaded.documents),
+        model_calls=stats.model_calls,
+        cache_hits=stats.cache_hits,
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        wall_seconds=round(time.perf_counter() - started, 3),
+        grounding=GroundingStats(
+            proposed=g.proposed, grounded=g.grounded, dropped=dict(g.dropped),
+            evidence_candidates=sum(1 for c in cands if c.origin == "evidence"),
+        ),  # fmt: skip
+    )
+    for dropped_id, kept_id in loaded.duplicates:
+        failures.append(
+            DocumentFailure(source=dropped_id, stage="load", error="Duplicate",
+                            message=f"{dropped_id}: same text as {kept_id}; kept once")  # fmt: skip
+        )
+    return Brief(
+        title=merged.title,
+        run=run_info,
+        sources=merged.sources,
+        derivatives=merged.derivatives,
+        overview=merged.overview,
+        facts=merged.facts,
+        discrepancies=merged.discrepancies,
+        single_source=merged.single_source,
+        quotes=merged.quotes,
+        flags=merged.flags,
+        failures=failures,
+    )
+
+
+__all__ = ["summarize", "chunk_text", "BackendError"]

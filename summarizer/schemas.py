@@ -1,0 +1,61 @@
+"""Per-document extraction models, filled by a model through a schema.
+
+Field descriptions are written for the model: they are part of the prompt. Keep them short:
+the schema is sent with every call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class ExtractedQuantity(_Model):
+    raw: str = Field(description="The figure exactly as written in the article, e.g. 'over 500,000'.")
+    value: float | None = Field(default=None, description="The number, e.g. 500000.")
+    unit: str | None = Field(default=None, description="'count', 'year', or a currency code like USD.")
+    qualifier: Literal["exact", "over", "under", "about", "range", "up_to"] = "exact"
+
+
+class ExtractedClaim(_Model):
+    statement: str = Field(description="One self-contained factual statement from the article.")
+    topic: str = Field(description="2-4 words naming what the statement is about.")
+    kind: Literal["event", "figure", "quote", "context"] = "event"
+    quantity: ExtractedQuantity | None = Field(
+        default=None, description="The key figure of the statement, if any."
+    )
+    speaker: str | None = Field(default=None, description="Who said it, for quotes.")
+    evidence: str = Field(description="A verbatim quote from the article supporting the statement.")
+
+
+class ExtractedEntity(_Model):
+    name: str
+    type: Literal["person", "organization", "place", "other"] = "other"
+    role: str | None = Field(default=None, description="e.g. 'Indian Defense Minister'.")
+
+
+class SourceMetadata(_Model):
+    title: str | None = None
+    outlet: str | None = Field(default=None, description="The publication, if the text names it.")
+    byline: str | None = Field(default=None, description="The author, if the text names one.")
+    date: str | None = Field(default=None, description="Publication date as written, if stated.")
+
+
+class DocumentExtraction(_Model):
+    """Everything extracted from one article."""
+
+    metadata: SourceMetadata = Field(default_factory=SourceMetadata)
+    claims: list[ExtractedClaim] = Field(default_factory=list, max_length=40)
+    entities: list[ExtractedEntity] = Field(default_factory=list, max_length=40)
+
+
+def schema_hash(model: type[BaseModel]) -> str:
+    text = json.dumps(model.model_json_schema(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
