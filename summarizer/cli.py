@@ -156,7 +156,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals.run import run_cli
 
-    return run_cli(args, settings_from(args))
+    code: int = run_cli(args, settings_from(args))
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from summarizer.brief import (
     Derivative,
@@ -38,8 +39,8 @@ from summarizer.quantities import agree, human, is_money
 from summarizer.similarity import (
     TfIdf,
     UnionFind,
-    average_linkage,
     Vector,
+    average_linkage,
     bag,
     candidate_pairs,
     cosine,
@@ -55,7 +56,7 @@ SAME_DOC_SIMILARITY = 0.5
 VALUE_AGREEMENT_BONUS = 0.4
 CONFLICT_SIMILARITY = 0.4
 QUOTE_SIMILARITY = 0.5
-MAX_SINGLE_SOURCE = 15
+MAX_SINGLE_SOURCE = 25
 MAX_FACTS = 40
 
 
@@ -116,7 +117,9 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
         if best is None:
             continue
         _, b, c, al = best
-        kind = "republication" if c >= REPUBLICATION_CONTAINMENT else "rewrite"
+        kind: Literal["republication", "rewrite"] = (
+            "republication" if c >= REPUBLICATION_CONTAINMENT else "rewrite"
+        )
         if kind == "rewrite" and al < REWRITE_ALIGNMENT:
             continue
         reason = (
@@ -199,6 +202,14 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
                 sim = -1.0  # one source's two figures are one measure only if told alike
             if sim != 0:
                 edges[(i, j)] = sim
+    by_sentence: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+    for i, c in enumerate(figs):
+        by_sentence[(c.doc, c.sentence, dims[i])].append(i)
+    for same in by_sentence.values():
+        for a in same:
+            for b in same:
+                if a < b:
+                    edges[(a, b)] = -10.0  # two figures of one sentence: never one measure
     clusters = average_linkage(len(figs), edges, FIGURE_SIMILARITY)
     cluster_of = {i: k for k, members in enumerate(clusters) for i in members}
     # Stage 2: join clusters told in closely similar words. A source normally states one value
@@ -267,6 +278,17 @@ def _value_classes(members: Sequence[Candidate]) -> list[list[Candidate]]:
     return classes
 
 
+def _conflicting(classes: list[list[Candidate]]) -> bool:
+    """True when two classes state comparable values that disagree (a figure in another
+    currency is never converted, so it cannot conflict on its own)."""
+    for i, a in enumerate(classes):
+        for b in classes[i + 1 :]:
+            qa, qb = a[0].quantity, b[0].quantity
+            if qa is not None and qb is not None and agree(qa, qb) is False:
+                return True
+    return False
+
+
 def figure_topic(members: Sequence[Candidate]) -> str:
     words = Counter(w for c in members for w in set(c.topic.split()) if c.topic)
     if not words:
@@ -319,13 +341,13 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
                 assert c.quantity_span is not None
                 fig_class[(c.doc, c.quantity_span.start, c.quantity_span.end)] = (gi, ci)
         docs_per_class = [sorted({c.doc for c in cl}) for cl in classes]
-        if len(classes) >= 2:
+        if _conflicting(classes):
             discrepancies.extend(_discrepancies(g, classes, derivative_of))
         elif len(docs_per_class[0]) >= 2:
             agreed_figures.append((g, classes[0]))
 
     # Claims: group sentences / model claims across documents.
-    claims = [c for c in cands if c.kind in ("event", "context", "quote") and c.kind != "figure"]
+    claims = [c for c in cands if c.kind in ("event", "context", "quote")]
     claims = [c for c in claims if not (c.kind == "quote" and c.speaker and c.sentence < 0)]
     claim_groups = _group_claims(claims, tfidf)
     mentions_by_sentence: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
@@ -369,28 +391,43 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
             id="",
             statement=_statement(rep),
             topic=rep.topic or _topic_words(rep.statement),
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             quantity=quantity,
             sources=docs,
             independent_sources=indep,
             importance=importance,
             evidence=_dedupe_spans([m.span for m in supporters]),
-            origin=origin,  # type: ignore[arg-type]
+            origin=origin,
         )
         if len(indep) >= 2:
             facts.append(fact)
         else:
             single.append(fact)
+    covered = {(sp.source, sp.start) for f in facts + single for sp in f.evidence}
+    for _group, members in agreed_figures:
+        docs = sorted({c.doc for c in members})
+        indep = _independent(docs, derivative_of)
+        if len(indep) < 2 or any((c.doc, c.span.start) in covered for c in members):
+            continue
+        rep = _representative(members, derivative_of)
+        facts.append(
+            Fact(
+                id="", statement=_statement(rep), topic=figure_topic(members), kind="figure",
+                quantity=rep.quantity, sources=docs, independent_sources=indep,
+                importance=round(min(1.0, 0.55 * len(indep) / n_docs + 0.35), 3),
+                evidence=_dedupe_spans([c.span for c in members]), origin=["evidence"],
+            )  # fmt: skip
+        )
     facts = [f for f in facts if f.kind != "quote"]
     facts.sort(key=lambda f: (-len(f.independent_sources), -f.importance, f.statement))
     single = [f for f in single if f.kind != "quote"]
     single.sort(key=lambda f: (-f.importance, f.statement))
     facts = facts[:MAX_FACTS]
     single = single[:MAX_SINGLE_SOURCE]
-    for i, f in enumerate(facts, 1):
-        f.id = f"F{i}"
-    for i, f in enumerate(single, 1):
-        f.id = f"S{i}"
+    for i, fact in enumerate(facts, 1):
+        fact.id = f"F{i}"
+    for i, fact in enumerate(single, 1):
+        fact.id = f"S{i}"
     for i, d in enumerate(discrepancies, 1):
         d.id = f"D{i}"
     del disc_refs
@@ -589,8 +626,9 @@ def build_overview(
     indep = [s for s in ok if s.independent]
     out = [
         OverviewSentence(
-            text=f"{len(ok)} sources were compared; {len(indep)} are independent"
-            + (f" and {len(derivatives)} derive from another source." if derivatives else "."),
+            text=f"{_num(len(ok)).capitalize()} sources were compared; {_num(len(indep))} are"
+            " independent"
+            + (f" and {_num(len(derivatives))} derive from another source." if derivatives else "."),
             refs=[],
         )
     ]
@@ -598,7 +636,7 @@ def build_overview(
         top = facts[0]
         out.append(
             OverviewSentence(
-                text=f"Best corroborated ({len(top.independent_sources)} independent sources):"
+                text=f"Best corroborated ({_num(len(top.independent_sources))} independent sources):"
                 f" {top.statement}",
                 refs=[top.id],
             )
@@ -616,6 +654,13 @@ def build_overview(
             )
         )
     return out
+
+
+_SMALL = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _num(n: int) -> str:
+    return _SMALL[n] if 0 <= n < len(_SMALL) else str(n)
 
 
 def describe_value(v: Value) -> str:

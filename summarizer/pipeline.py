@@ -74,7 +74,7 @@ class Extractor:
         self.schema = DocumentExtraction
         self.sampling: dict[str, Any] = {
             "temperature": settings.temperature,
-            "max_tokens": settings.max_tokens,
+            "max_tokens": settings.max_tokens or getattr(backend, "default_max_tokens", 4096),
             "seed": settings.seed,
         }
         self._schema_hash = schema_hash(self.schema)
@@ -104,9 +104,13 @@ class Extractor:
                 self.stats.cache_hits += 1
                 data = self.schema.model_validate(cached["data"])
             else:
-                response = self.backend.extract(
-                    ExtractionRequest(doc.id, messages, self.schema, dict(self.sampling))
-                )
+                try:
+                    response = self.backend.extract(
+                        ExtractionRequest(doc.id, messages, self.schema, dict(self.sampling))
+                    )
+                except BackendError as exc:
+                    self.stats.model_calls += exc.attempts  # failed calls are paid for too
+                    raise
                 self.stats.model_calls += response.usage.calls or 1
                 self.stats.prompt_tokens += response.usage.prompt_tokens
                 self.stats.completion_tokens += response.usage.completion_tokens

@@ -44,6 +44,7 @@ CURRENCY_SUFFIX: dict[str, str] = {
     "rupees": "INR", "rupee": "INR", "dollars": "USD", "dollar": "USD", "euros": "EUR",
     "euro": "EUR", "pounds": "GBP", "yen": "JPY", "roubles": "RUB", "rubles": "RUB",
 }  # fmt: skip
+CURRENCY_SYMBOL: dict[str, str] = {"USD": "$", "INR": "₹", "EUR": "€", "GBP": "£", "JPY": "¥"}
 QUALIFIERS: list[tuple[str, str]] = [
     ("more than", "over"), ("over", "over"), ("above", "over"), ("at least", "over"),
     ("in excess of", "over"), ("upwards of", "over"), ("nearly", "about"),
@@ -183,8 +184,8 @@ def make_value(
     elif unit == "date":
         s = f"{int(number):08d}"
         body = f"{s[:4]}-{s[4:6]}-{s[6:]}" if s[:4] != "0000" else f"{s[4:6]}-{s[6:]} (no year)"
-    elif unit == "duration_years":
-        body = f"{human(number)} years"
+    elif unit.startswith("duration_"):
+        body = f"{human(number)} {unit.removeprefix('duration_')}"
     elif unit == "percent":
         body = f"{human(number)}%"
     elif unit == "ordinal":
@@ -192,7 +193,8 @@ def make_value(
     elif unit == "count":
         body = human(number) if low is None else f"{human(low)}-{human(high or low)}"
     else:
-        body = f"{unit} {human(number)}"
+        symbol = CURRENCY_SYMBOL.get(unit)
+        body = f"{symbol}{human(number)}" if symbol else f"{unit} {human(number)}"
     return Value(
         raw=raw,
         display=(q + body).strip(),
@@ -323,6 +325,11 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
             end = m.end("num")
     if unit == "count" and low is None and not scale and _is_year(number, num_raw):
         unit = "year"
+    if unit == "count":
+        nxt = re.match(r"\s+(hour|day|week|month|minute|second)s?\b", text[end : end + 12], re.I)
+        if nxt:
+            unit = f"duration_{nxt.group(1).lower()}s"
+            end += nxt.end()
     raw = text[start:end]
     if math.isnan(number):
         return None
@@ -344,8 +351,8 @@ def _pair_alternatives(text: str, mentions: list[Mention]) -> list[Mention]:
         if i + 1 < len(mentions):
             n = mentions[i + 1]
             gap = text[m.end : n.start]
-            is_money = v.unit not in NON_MONEY_UNITS and n.value.unit not in NON_MONEY_UNITS
-            if is_money and n.value.unit != v.unit and _ALT_BRIDGE.match(gap):
+            money_pair = is_money(v) and is_money(n.value)
+            if money_pair and n.value.unit != v.unit and _ALT_BRIDGE.match(gap):
                 end = n.end + (1 if text[n.end : n.end + 1] in ")]" else 0)
                 v = v.model_copy(update={"alternatives": [n.value]})
                 out.append(Mention(m.start, end, text[m.start : end], v, m.tags))
@@ -359,7 +366,7 @@ NON_MONEY_UNITS = frozenset({"count", "year", "date", "duration_years", "percent
 
 
 def is_money(v: Value) -> bool:
-    return v.unit not in NON_MONEY_UNITS
+    return v.unit not in NON_MONEY_UNITS and not v.unit.startswith("duration_")
 
 
 def _units(v: Value) -> dict[str, Value]:
@@ -415,7 +422,7 @@ def agree(a: Value, b: Value) -> bool | None:
         if unit == "date" and (x.value < 10000 or y.value < 10000):
             verdicts.append(x.value % 10000 == y.value % 10000)
             continue
-        if unit in ("year", "date", "ordinal", "duration_years"):
+        if unit in ("year", "date", "ordinal") or unit.startswith("duration_"):
             verdicts.append(x.value == y.value)
             continue
         if "about" in (x.qualifier, y.qualifier):

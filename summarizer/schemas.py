@@ -59,3 +59,71 @@ class DocumentExtraction(_Model):
 def schema_hash(model: type[BaseModel]) -> str:
     text = json.dumps(model.model_json_schema(), sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _close_truncated_json(text: str) -> str | None:
+    """Cut a truncated JSON text after its last complete value inside an array or object,
+    and close what is still open. None when nothing complete is left."""
+    stack: list[str] = []
+    in_string = False
+    escape = False
+    last_cut: tuple[int, list[str]] | None = None
+    start = text.find("{")
+    if start < 0:
+        return None
+    for i in range(start, len(text)):
+        ch = text[i]
+        if in_string:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]":
+            if not stack:
+                break
+            stack.pop()
+            if not stack:
+                return text[start : i + 1]
+            if stack[-1] == "]":  # a complete element of an array
+                last_cut = (i + 1, list(stack))
+    if last_cut is None:
+        return None
+    pos, open_ = last_cut
+    return text[start:pos] + "".join(reversed(open_))
+
+
+def salvage_extraction(text: str | None) -> DocumentExtraction | None:
+    """Recover the complete claims from a truncated or slightly malformed model answer (raw
+    control characters inside strings are tolerated). Each claim is validated on its own;
+    invalid ones are skipped. Returns None when no claim survives."""
+    if not text:
+        return None
+    closed = _close_truncated_json(text)
+    if closed is None:
+        return None
+    try:
+        data = json.loads(closed, strict=False)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    claims = []
+    for item in data.get("claims") or []:
+        try:
+            claims.append(ExtractedClaim.model_validate(item))
+        except ValueError:
+            continue
+    if not claims:
+        return None
+    try:
+        meta = SourceMetadata.model_validate(data.get("metadata") or {})
+    except ValueError:
+        meta = SourceMetadata()
+    return DocumentExtraction(metadata=meta, claims=claims[:40])

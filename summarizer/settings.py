@@ -62,7 +62,9 @@ class Settings(BaseModel):
     max_retries: int = Field(4, ge=0, le=20, description="Transport retries (429, 5xx, timeouts).")
     validation_retries: int = Field(1, ge=0, le=10, description="instructor re-asks on invalid output.")
     temperature: float = Field(0.0, ge=0, le=2)
-    max_tokens: int = Field(2048, ge=16)
+    max_tokens: int | None = Field(
+        None, ge=16, description="Completion budget; default per backend (embedded 1024, endpoint 4096)."
+    )
     n_ctx: int = Field(8192, ge=512)
     seed: int = 0
     chunk_chars: int = Field(12000, ge=1000, description="Longer documents are chunked.")

@@ -13,7 +13,7 @@ from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usag
 
 class QueueBackend:
     name = "fake"
-    endpoint = None
+    endpoint: str | None = None
 
     def __init__(
         self,

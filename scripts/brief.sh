@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: a brief of the five bundled seed articles, offline, with the embedded model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/summarizer brief evals/corpus/seeds/0*.txt -o brief.md "$@"
+echo "wrote brief.md"

@@ -1,0 +1,118 @@
+"""The merge on the seeds and on a story it has never seen (tests/fixtures/story_city)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarizer.brief import Brief
+from summarizer.pipeline import summarize
+from summarizer.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "evals" / "corpus" / "seeds").glob("0*.txt"))
+CITY = ROOT / "tests" / "fixtures" / "story_city"
+
+
+@pytest.fixture(scope="module")
+def seeds_brief() -> Brief:
+    return summarize(SEEDS, Settings.resolve(env={}), backend=None)
+
+
+@pytest.fixture(scope="module")
+def city_brief() -> Brief:
+    return summarize([CITY], Settings.resolve(env={}), backend=None)
+
+
+def _values(brief: Brief) -> list[dict[str, list[str]]]:
+    return [
+        {v.value.display: [s[:3] for s in v.sources] for v in d.values}
+        for d in brief.discrepancies
+        if d.scope == "across_sources"
+    ]
+
+
+def test_seed_discrepancies(seeds_brief: Brief) -> None:
+    found = _values(seeds_brief)
+    assert {"over 500,000": ["000", "001", "004"], "over 600,000": ["002", "003"]} in found
+    assert {"2030": ["000", "001", "002", "004"], "2031": ["003"]} in found
+    assert {"up to 10": ["000", "001", "004"], "about 12": ["003"]} in found
+    assert {"$5.5 billion": ["000", "002", "003"], "$5.4 billion": ["002"]} in found
+    money = next(d for d in found if "over $500 million" in d)
+    assert money["over $500,000"] == ["000", "001", "002"]
+    assert money["₹51 billion"] == ["003"]
+
+
+def test_within_source_inconsistency(seeds_brief: Brief) -> None:
+    within = [d for d in seeds_brief.discrepancies if d.scope == "within_source"]
+    assert any(d.values[0].sources == [SEEDS[2].stem] for d in within)
+
+
+def test_seed_derivatives(seeds_brief: Brief) -> None:
+    pairs = {(d.source[:3], d.original[:3], d.kind) for d in seeds_brief.derivatives}
+    assert pairs == {("001", "000", "republication"), ("004", "000", "rewrite")}
+
+
+def test_derivatives_never_corroborate(seeds_brief: Brief) -> None:
+    derivative = {d.source for d in seeds_brief.derivatives}
+    for f in seeds_brief.facts + seeds_brief.single_source:
+        assert not derivative & set(f.independent_sources)
+        assert len(f.independent_sources) >= 2 or f in seeds_brief.single_source
+
+
+def test_every_span_is_verbatim(seeds_brief: Brief) -> None:
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in SEEDS}
+    spans = [s for f in seeds_brief.facts + seeds_brief.single_source for s in f.evidence]
+    spans += [s for d in seeds_brief.discrepancies for v in d.values for s in v.evidence]
+    spans += [s for q in seeds_brief.quotes for s in q.evidence]
+    assert spans
+    for s in spans:
+        assert texts[s.source][s.start : s.end] == s.text
+
+
+def test_figures_trace_to_spans(seeds_brief: Brief) -> None:
+    from summarizer.quantities import agree, find_mentions
+
+    for f in seeds_brief.facts + seeds_brief.single_source:
+        ev = [m.value for s in f.evidence for m in find_mentions(s.text)]
+        for m in find_mentions(f.statement):
+            assert any(agree(m.value, v) for v in ev), (f.statement, m.raw)
+
+
+def test_implausible_value_flagged(seeds_brief: Brief) -> None:
+    assert any(f.kind == "implausible" and "per item" in f.message for f in seeds_brief.flags)
+
+
+def test_quotes_have_speakers(seeds_brief: Brief) -> None:
+    speakers = {q.speaker for q in seeds_brief.quotes}
+    assert {"Rajnath Singh", "Sergei Lavrov", "Vladimir Putin"} <= speakers
+
+
+def test_unseen_story_derivatives(city_brief: Brief) -> None:
+    pairs = {(d.source, d.original) for d in city_brief.derivatives}
+    assert ("b_copy", "a_original") in pairs
+    assert ("d_paraphrase", "a_original") in pairs
+    assert not any(d.source in ("c_independent", "e_western") for d in city_brief.derivatives)
+
+
+def test_unseen_story_discrepancy_and_indian_formats(city_brief: Brief) -> None:
+    jobs = [d for d in _values(city_brief) if "15,000" in d]
+    assert jobs and jobs[0]["12,000"] == ["a_o", "b_c", "c_i", "d_p"]
+    # a dozen thousand == 12,000; Indian grouping and lakh parse into comparable counts
+    assert "c_independent" in next(
+        v.sources for d in city_brief.discrepancies for v in d.values if v.value.display == "12,000"
+    )
+
+
+def test_no_currency_conversion(city_brief: Brief) -> None:
+    for d in city_brief.discrepancies:
+        units = {v.value.unit for v in d.values}
+        assert not ({"INR", "USD"} <= units and len(d.values) == 2), d
+
+
+def test_merge_is_deterministic() -> None:
+    a = summarize(SEEDS, Settings.resolve(env={}), backend=None)
+    b = summarize(SEEDS, Settings.resolve(env={}), backend=None)
+    strip = {"run"}
+    assert a.model_dump(exclude=strip) == b.model_dump(exclude=strip)

@@ -1,0 +1,97 @@
+"""Pipeline plumbing with the queue model: grounding, failures, cache, chunking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from summarizer.backends.base import ExtractionRequest
+from summarizer.backends.fake import QueueBackend
+from summarizer.errors import BackendError
+from summarizer.pipeline import chunk_text, summarize
+from summarizer.settings import Settings
+
+TEXT_A = (
+    "Acme Corp said on Monday it would hire 2,000 engineers in Pune.\n\n"
+    "The expansion will cost $40 million, chief executive Maria Lopez said.\n"
+)
+TEXT_B = (
+    "Acme Corp announced on Monday that it will hire 2,000 engineers in Pune.\n\n"
+    "The expansion will cost $45 million, according to a company filing.\n"
+)
+
+
+def _claims(request: ExtractionRequest) -> dict[str, object]:
+    doc = request.doc_id
+    if doc == "a":
+        return {
+            "claims": [
+                {"statement": "Acme will hire 2,000 engineers in Pune.", "topic": "hiring",
+                 "kind": "figure", "quantity": {"raw": "2,000"},
+                 "evidence": "it would hire 2,000 engineers in Pune"},
+                {"statement": "Acme will hire 9,999 robots.", "topic": "invented",
+                 "quantity": {"raw": "9,999"}, "evidence": "Acme will hire 9,999 robots on Mars"},
+                {"statement": "The plan costs $40 million.", "topic": "cost",
+                 "quantity": {"raw": "$70 million"},
+                 "evidence": "The expansion will cost $40 million"},
+            ]
+        }  # fmt: skip
+    raise BackendError(f"{doc}: scripted failure", attempts=3)
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings.resolve(env={}, cache_dir=tmp_path / "cache", concurrency=2)
+
+
+def test_grounding_keeps_true_and_drops_invented(tmp_path: Path) -> None:
+    backend = QueueBackend(responder=_claims)
+    brief = summarize([("a", TEXT_A), ("b", TEXT_B)], settings(tmp_path), backend=backend)
+    g = brief.run.grounding
+    assert g.proposed == 3
+    assert g.grounded == 1
+    assert g.dropped == {"evidence_not_in_source": 1, "quantity_not_in_evidence": 1}
+    # document b failed at the model, but the evidence layer still used it
+    status = {s.id: s.status for s in brief.sources}
+    assert status == {"a": "ok", "b": "evidence_only"}
+    assert [f.source for f in brief.failures] == ["b"]
+    assert "9,999" not in brief.to_markdown()
+    # the hiring figure agrees across both sources; the cost does not
+    assert any(set(f.independent_sources) == {"a", "b"} for f in brief.facts)
+    costs = [d for d in brief.discrepancies if d.dimension == "USD"]
+    assert costs and {v.value.display for v in costs[0].values} == {"$40 million", "$45 million"}
+
+
+def test_second_run_is_served_from_cache(tmp_path: Path) -> None:
+    first = QueueBackend(responder=_claims)
+    summarize([("a", TEXT_A)], settings(tmp_path), backend=first)
+    assert len(first.requests) == 1
+    second = QueueBackend(responder=_claims)
+    brief = summarize([("a", TEXT_A)], settings(tmp_path), backend=second)
+    assert second.requests == []
+    assert (brief.run.model_calls, brief.run.cache_hits) == (0, 1)
+
+
+def test_no_cache_calls_again(tmp_path: Path) -> None:
+    s = Settings.resolve(env={}, cache_dir=tmp_path / "c", no_cache=True)
+    for _ in range(2):
+        b = QueueBackend(responder=_claims)
+        summarize([("a", TEXT_A)], s, backend=b)
+        assert len(b.requests) == 1
+    assert not (tmp_path / "c").exists()
+
+
+def test_chunking_overlaps_and_bounds() -> None:
+    paras = [f"Paragraph {i} " + "word " * 50 for i in range(40)]
+    text = "\n\n".join(paras)
+    chunks = chunk_text(text, 2000)
+    assert len(chunks) > 1
+    assert all(len(c) <= 2000 for c in chunks)
+    for prev, nxt in zip(chunks, chunks[1:], strict=False):
+        assert prev.split("\n\n")[-1] == nxt.split("\n\n")[0]
+
+
+def test_long_document_is_chunked_and_claims_merged(tmp_path: Path) -> None:
+    body = "\n\n".join(f"Item {i}: the city planted {100 + i} trees this year." for i in range(300))
+    backend = QueueBackend(responder=lambda r: {"claims": []})
+    s = Settings.resolve(env={}, cache_dir=tmp_path / "c", chunk_chars=2000)
+    summarize([("long", body)], s, backend=backend)
+    assert len(backend.requests) > 5

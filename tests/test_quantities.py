@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+
+from summarizer.quantities import agree, find_mentions
+
+
+def one(text: str):  # type: ignore[no-untyped-def]
+    found = find_mentions(text)
+    assert len(found) == 1, [m.raw for m in found]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value", "qualifier"),
+    [
+        ("over 500,000 rifles", "count", 500_000, "over"),
+        ("5,00,000 people", "count", 500_000, "exact"),
+        ("five lakh people", "count", 500_000, "exact"),
+        ("six lakh people", "count", 600_000, "exact"),
+        ("6,01,427 voters", "count", 601_427, "exact"),
+        ("a deal worth $500 million", "USD", 500e6, "exact"),
+        ("51 billion rupees", "INR", 51e9, "exact"),
+        ("₹5,100 crore", "INR", 51e9, "exact"),
+        ("Rs 5,000 crore", "INR", 50e9, "exact"),
+        ("as many as ten agreements", "count", 10, "up_to"),
+        ("about a dozen agreements", "count", 12, "about"),
+        ("the 2021-31 plan", "year", 2021, "range"),
+    ],
+)
+def test_parses_forms(text: str, unit: str, value: float, qualifier: str) -> None:
+    m = one(text)
+    assert m.value.unit == unit
+    assert m.value.value == pytest.approx(value)
+    assert m.value.qualifier == qualifier
+    assert text[m.start : m.end] == m.raw
+
+
+def test_year_range_bounds() -> None:
+    v = one("the 2021-31 plan").value
+    assert (v.low, v.high) == (2021, 2031)
+
+
+def test_designations_are_not_figures() -> None:
+    assert find_mentions("AK-203 rifles, S\u2011400 systems, F-35 jets and COVID-19") == []
+
+
+def test_two_currencies_are_kept_not_converted() -> None:
+    m = one("The deal is worth 51 billion rupees (US $676 million).")
+    assert m.value.unit == "INR"
+    assert [a.unit for a in m.value.alternatives] == ["USD"]
+    assert m.value.alternatives[0].value == pytest.approx(676e6)
+
+
+def test_qualifiers_respected() -> None:
+    over = one("over 500,000").value
+    exact = one("500,000").value
+    six = one("600,000").value
+    assert agree(over, exact) is True
+    assert agree(exact, six) is False
+    assert agree(one("6,01,427").value, six) is True  # same at the rounder figure's precision
+    assert agree(one("ten").value, one("about a dozen").value) is False
+
+
+def test_currencies_never_compared() -> None:
+    assert agree(one("$500 million").value, one("51 billion rupees").value) is None
+
+
+def test_years_exact() -> None:
+    assert agree(one("until 2030").value, one("until 2031").value) is False
+
+
+def test_dates() -> None:
+    assert one("on December 6, 2021").value.display == "2021-12-06"
+    assert one("date 2021-12-06").value.display == "2021-12-06"
+    assert one("12/7/2021").value.display == "2021-12-07"
