@@ -346,6 +346,10 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
         elif len(docs_per_class[0]) >= 2:
             agreed_figures.append((g, classes[0]))
 
+    classes_by_doc: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for (doc, _s, _e), (gi, ci) in fig_class.items():
+        classes_by_doc[doc][gi].add(ci)
+
     # Claims: group sentences / model claims across documents.
     claims = [c for c in cands if c.kind in ("event", "context", "quote")]
     claims = [c for c in claims if not (c.kind == "quote" and c.speaker and c.sentence < 0)]
@@ -365,16 +369,16 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
             for f in rep_figs
             if f.quantity_span is not None
         }
-        supporters: list[Candidate] = []
-        for m in members:
-            conflict = False
-            for f in mentions_by_sentence.get((m.doc, m.sentence), []):
-                assert f.quantity_span is not None
-                gi, ci = fig_class[(f.doc, f.quantity_span.start, f.quantity_span.end)]
-                if any(g == gi and c != ci for g, c in rep_classes):
-                    conflict = True
-            if not conflict:
-                supporters.append(m)
+        # A source supports the statement unless it gives, anywhere, another value for one of
+        # the statement's figures (and never the statement's value): the discrepancy shows it.
+        supporters = [
+            m
+            for m in members
+            if not any(
+                classes_by_doc[m.doc].get(g) and c not in classes_by_doc[m.doc][g]
+                for g, c in rep_classes
+            )
+        ]
         docs = sorted({m.doc for m in supporters})
         indep = _independent(docs, derivative_of)
         if not indep:

@@ -5,11 +5,15 @@ A failure in one document is recorded in the brief; the other documents still ma
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
 
 from summarizer.brief import Brief, DocumentFailure, GroundingStats, RunInfo
 from summarizer.cache import ResultCache, cache_key
@@ -18,8 +22,9 @@ from summarizer.errors import BackendError, InputError, SummarizerError
 from summarizer.evidence import Candidate, DocEvidence, analyze, candidates
 from summarizer.grounding import GroundingReport, ground
 from summarizer.merge import merge
+from summarizer.overview import facts_for_prompt, grounded_overview
 from summarizer.prompts import Prompt, load_prompt
-from summarizer.schemas import DocumentExtraction, schema_hash
+from summarizer.schemas import DocumentExtraction, OverviewDraft, schema_hash
 from summarizer.settings import Settings
 from summarizer.text import paragraphs
 
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
     from summarizer.backends.base import Backend
 
 Progress = Callable[[str, str], None]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -77,52 +83,81 @@ class Extractor:
             "max_tokens": settings.max_tokens or getattr(backend, "default_max_tokens", 4096),
             "seed": settings.seed,
         }
-        self._schema_hash = schema_hash(self.schema)
 
     def key(self, doc: Document, messages: list[dict[str, str]]) -> str:
+        return self._key(self.prompt, doc.sha256, messages, self.schema)
+
+    def _key(
+        self, prompt: Prompt, content_hash: str, messages: list[dict[str, str]], schema: type[BaseModel]
+    ) -> str:
         return cache_key(
             {
                 "backend": self.backend.identity(),
-                "prompt": {"name": self.prompt.name, "version": self.prompt.version,
-                           "messages": messages},  # fmt: skip
-                "schema": self._schema_hash,
+                "prompt": {"name": prompt.name, "version": prompt.version, "messages": messages},
+                "schema": schema_hash(schema),
                 "sampling": self.sampling,
-                "document": doc.sha256,
+                "document": content_hash,
             }
         )
 
-    def extract(self, doc: Document) -> DocumentExtraction:
+    def call(
+        self, label: str, prompt: Prompt, content_hash: str, messages: list[dict[str, str]],
+        schema: type[M],
+    ) -> M:  # fmt: skip
+        """One schema-constrained model call, through the cache, with usage accounting."""
         from summarizer.backends.base import ExtractionRequest
 
+        key = self._key(prompt, content_hash, messages, schema)
+        cached = None if self.settings.no_cache else self.cache.get(key)
+        if cached is not None:
+            self.stats.cache_hits += 1
+            return schema.model_validate(cached["data"])
+        try:
+            response = self.backend.extract(
+                ExtractionRequest(label, messages, schema, dict(self.sampling))
+            )
+        except BackendError as exc:
+            self.stats.model_calls += exc.attempts  # failed calls are paid for too
+            raise
+        self.stats.model_calls += response.usage.calls or 1
+        self.stats.prompt_tokens += response.usage.prompt_tokens
+        self.stats.completion_tokens += response.usage.completion_tokens
+        data = schema.model_validate(response.data.model_dump())
+        if not self.settings.no_cache:
+            self.cache.set(key, {"data": data.model_dump(mode="json")})
+        return data
+
+    def extract(self, doc: Document) -> DocumentExtraction:
         claims = []
         meta = None
         for chunk in chunk_text(doc.text, self.settings.chunk_chars):
             messages = self.prompt.render(doc_id=doc.id, text=chunk)
-            key = self.key(doc, messages)
-            cached = None if self.settings.no_cache else self.cache.get(key)
-            if cached is not None:
-                self.stats.cache_hits += 1
-                data = self.schema.model_validate(cached["data"])
-            else:
-                try:
-                    response = self.backend.extract(
-                        ExtractionRequest(doc.id, messages, self.schema, dict(self.sampling))
-                    )
-                except BackendError as exc:
-                    self.stats.model_calls += exc.attempts  # failed calls are paid for too
-                    raise
-                self.stats.model_calls += response.usage.calls or 1
-                self.stats.prompt_tokens += response.usage.prompt_tokens
-                self.stats.completion_tokens += response.usage.completion_tokens
-                data = self.schema.model_validate(response.data.model_dump())
-                if not self.settings.no_cache:
-                    self.cache.set(key, {"data": data.model_dump(mode="json")})
+            data = self.call(doc.id, self.prompt, doc.sha256, messages, self.schema)
             claims.extend(data.claims)
             meta = meta or data.metadata
         result = DocumentExtraction(claims=claims)
         if meta is not None:
             result.metadata = meta
         return result
+
+    def overview(self, brief: Brief) -> None:
+        """Replace the facts-built overview with a model-written one, sentence by sentence
+        checked; keep the facts-built one when nothing survives or the model fails."""
+        prompt = load_prompt("overview", self.settings.prompts_dir)
+        facts = facts_for_prompt(brief)
+        messages = prompt.render(facts=facts)
+        content_hash = hashlib.sha256(facts.encode()).hexdigest()
+        try:
+            draft = self.call("overview", prompt, content_hash, messages, OverviewDraft)
+        except SummarizerError:
+            brief.run.grounding.dropped["overview_model_failed"] = 1
+            return
+        dropped: Counter[str] = Counter()
+        sentences = grounded_overview(brief, draft, dropped)
+        for k, v in dropped.items():
+            brief.run.grounding.dropped[k] = brief.run.grounding.dropped.get(k, 0) + v
+        if sentences:
+            brief.overview = sentences
 
 
 def summarize(
@@ -164,6 +199,7 @@ def summarize(
     status: dict[str, str] = {d.id: "ok" for d in loaded.documents}
     model_meta: dict[str, dict[str, str]] = {}
     prompt_version = None
+    extractor: Extractor | None = None
     if backend is not None:
         cache = ResultCache(None if settings.no_cache else settings.cache_dir)
         extractor = Extractor(backend, settings, cache, stats)
@@ -233,7 +269,7 @@ def summarize(
             DocumentFailure(source=dropped_id, stage="load", error="Duplicate",
                             message=f"{dropped_id}: same text as {kept_id}; kept once")  # fmt: skip
         )
-    return Brief(
+    brief = Brief(
         title=merged.title,
         run=run_info,
         sources=merged.sources,
@@ -246,6 +282,19 @@ def summarize(
         flags=merged.flags,
         failures=failures,
     )
+    if extractor is not None and getattr(backend, "capable", False) and brief.facts:
+        cache = ResultCache(None if settings.no_cache else settings.cache_dir)
+        extractor.cache = cache
+        try:
+            extractor.overview(brief)
+        finally:
+            cache.close()
+        brief.run.model_calls = stats.model_calls
+        brief.run.cache_hits = stats.cache_hits
+        brief.run.prompt_tokens = stats.prompt_tokens
+        brief.run.completion_tokens = stats.completion_tokens
+        brief.run.wall_seconds = round(time.perf_counter() - started, 3)
+    return brief
 
 
 __all__ = ["summarize", "chunk_text", "BackendError"]

@@ -127,3 +127,12 @@ def salvage_extraction(text: str | None) -> DocumentExtraction | None:
     except ValueError:
         meta = SourceMetadata()
     return DocumentExtraction(metadata=meta, claims=claims[:40])
+
+
+class OverviewSentenceDraft(_Model):
+    text: str = Field(description="One sentence of the overview.")
+    refs: list[str] = Field(description="Ids of the facts/discrepancies it rests on, e.g. ['F1'].")
+
+
+class OverviewDraft(_Model):
+    sentences: list[OverviewSentenceDraft] = Field(max_length=6)

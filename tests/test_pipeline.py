@@ -95,3 +95,37 @@ def test_long_document_is_chunked_and_claims_merged(tmp_path: Path) -> None:
     s = Settings.resolve(env={}, cache_dir=tmp_path / "c", chunk_chars=2000)
     summarize([("long", body)], s, backend=backend)
     assert len(backend.requests) > 5
+
+
+def test_model_overview_is_checked_sentence_by_sentence(tmp_path: Path) -> None:
+    def responder(request: ExtractionRequest) -> dict[str, object]:
+        if request.doc_id == "overview":
+            assert "F1" in request.messages[1]["content"]
+            return {
+                "sentences": [
+                    {"text": "Acme will hire 2,000 engineers in Pune, two sources agree.", "refs": ["F1"]},
+                    {"text": "Acme will hire 7,500 engineers.", "refs": ["F1"]},
+                    {"text": "Acme was founded by Zebulon Quark.", "refs": ["F1"]},
+                    {"text": "Costs differ.", "refs": ["F99"]},
+                ]
+            }  # fmt: skip
+        return {"claims": []}
+
+    backend = QueueBackend(responder=responder, capable=True)
+    brief = summarize([("a", TEXT_A), ("b", TEXT_B)], settings(tmp_path), backend=backend)
+    assert [s.text for s in brief.overview] == [
+        "Acme will hire 2,000 engineers in Pune, two sources agree."
+    ]
+    assert brief.overview[0].refs == ["F1"]
+    dropped = brief.run.grounding.dropped
+    assert dropped["overview_figure_not_in_cited_facts"] == 1
+    assert dropped["overview_name_not_in_cited_facts"] == 1
+    assert dropped["overview_bad_refs"] == 1
+    assert brief.run.model_calls == 3  # two documents and the overview
+
+
+def test_incapable_backend_keeps_facts_overview(tmp_path: Path) -> None:
+    backend = QueueBackend(responder=lambda r: {"claims": []})
+    brief = summarize([("a", TEXT_A), ("b", TEXT_B)], settings(tmp_path), backend=backend)
+    assert len(backend.requests) == 2
+    assert brief.overview and "sources were compared" in brief.overview[0].text

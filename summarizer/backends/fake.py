@@ -20,7 +20,9 @@ class QueueBackend:
         outputs: Iterable[Any] = (),
         model: str = "queue",
         responder: Callable[[ExtractionRequest], Any] | None = None,
+        capable: bool = False,
     ) -> None:
+        self.capable = capable
         self.model = model
         self.queue: deque[Any] = deque(outputs)
         self.responder = responder

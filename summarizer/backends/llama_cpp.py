@@ -42,6 +42,7 @@ def available() -> bool:
 class LlamaCppBackend:
     name = "llama"
     default_max_tokens = 1024
+    capable = False  # too small to write an overview: the facts-built one is used
     endpoint: str | None = None
 
     def __init__(
