@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from summarizer.errors import ConfigError
+
 KEY_VERSION = 1
 
 
@@ -26,10 +28,18 @@ class ResultCache:
         self._cache: Any = None
         self.corrupt = 0
         if directory is not None:
+            import sqlite3
+
             import diskcache
 
-            directory.mkdir(parents=True, exist_ok=True)
-            self._cache = diskcache.Cache(str(directory), timeout=60)
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                self._cache = diskcache.Cache(str(directory), timeout=60)
+            except (OSError, sqlite3.Error) as exc:
+                raise ConfigError(
+                    f"cannot use cache directory {directory}: {getattr(exc, 'strerror', None) or exc}"
+                    " (pass another --cache-dir, or --no-cache)"
+                ) from None
 
     def get(self, key: str) -> dict[str, Any] | None:
         if self._cache is None:

@@ -67,6 +67,7 @@ def _transport_error(exc: InstructorRetryException) -> BaseException | None:
 
 class OpenAIBackend:
     name = "openai"
+    capable = True  # an endpoint model is trusted to write the overview (still checked)
 
     def __init__(
         self,
@@ -81,11 +82,15 @@ class OpenAIBackend:
         self.model = model
         self.endpoint = base_url
         self._secret = api_key or ""
+        # Every HTTP request is counted (per thread): transport retries and instructor's re-asks
+        # are paid calls too, and neither shows in the attempt counts the libraries report.
+        self._sent = threading.local()
         self._client = openai.OpenAI(
             base_url=base_url,
             api_key=api_key or "not-needed",
             timeout=timeout,
             max_retries=0,  # tenacity does the transport retries, bounded and counted
+            http_client=openai.DefaultHttpxClient(event_hooks={"request": [self._count_request]}),
         )
         self.mode = mode
         self.modes = list(FALLBACK) if mode == "auto" else [mode]
@@ -93,6 +98,9 @@ class OpenAIBackend:
         self.retrying = make_retrying(max_retries, is_retryable)
         self._lock = threading.Lock()
         self._instructors: dict[str, Any] = {}
+
+    def _count_request(self, request: Any) -> None:
+        self._sent.n = getattr(self._sent, "n", 0) + 1
 
     def identity(self) -> dict[str, Any]:
         # The configured mode, not the current one: with "auto" the mode in use changes when the
@@ -120,6 +128,7 @@ class OpenAIBackend:
 
     def _extract(self, request: ExtractionRequest, mode: str) -> ExtractionResponse:
         client = self._instructor(mode)
+        self._sent.n = 0
         sampling = dict(request.sampling)
         sampling.pop("seed", None) if mode == "md_json" else None
 
@@ -138,6 +147,9 @@ class OpenAIBackend:
                     raise cause from None
                 raise
 
+        def sent() -> int:
+            return max(1, getattr(self._sent, "n", 0))
+
         try:
             (data, completion), attempts = call_with_retries(self.retrying, call)
         except InstructorRetryException as exc:
@@ -147,34 +159,35 @@ class OpenAIBackend:
             raise BackendError(
                 redact(f"{request.doc_id}: invalid output after {exc.n_attempts} attempt(s): "
                        f"{_short(exc)}", [self._secret]),
-                attempts=exc.n_attempts, last_completion=_text(exc.last_completion),
+                attempts=sent(), last_completion=_text(exc.last_completion),
             ) from None  # fmt: skip
         except openai.APIStatusError as exc:
             if _mode_rejected(exc):
                 raise ModeRejected(f"server refused mode {mode}") from None
             raise BackendError(
-                redact(f"{request.doc_id}: HTTP {exc.status_code} from {self.endpoint}: "
-                       f"{_short(exc)}", [self._secret]),
-                retryable=is_retryable(exc),
+                redact(f"{request.doc_id}: HTTP {exc.status_code} from {self.endpoint} after"
+                       f" {sent()} attempt(s): {_short(exc)}", [self._secret]),
+                attempts=sent(), retryable=is_retryable(exc),
             ) from None  # fmt: skip
         except (openai.APITimeoutError, openai.APIConnectionError) as exc:
             raise BackendError(
-                redact(f"{request.doc_id}: {type(exc).__name__} talking to {self.endpoint}",
-                       [self._secret]),
-                retryable=True,
+                redact(f"{request.doc_id}: {type(exc).__name__} talking to {self.endpoint} after"
+                       f" {sent()} attempt(s)", [self._secret]),
+                attempts=sent(), retryable=True,
             ) from None  # fmt: skip
         except InstructorError as exc:
             raise BackendError(
                 redact(f"{request.doc_id}: {type(exc).__name__}: {_short(exc)}", [self._secret]),
-                last_completion=_text(getattr(exc, "last_completion", None)),
-            ) from None
-        usage = getattr(completion, "usage", None)
+                attempts=sent(), last_completion=_text(getattr(exc, "last_completion", None)),
+            ) from None  # fmt: skip
+        # instructor sums usage over its re-asks in _total_usage; the completion has the last only
+        usage = getattr(data, "_total_usage", None) or getattr(completion, "usage", None)
         return ExtractionResponse(
             data=data,
             usage=Usage(
                 prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
                 completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-                calls=attempts,
+                calls=sent(),
             ),
             attempts=attempts,
         )
