@@ -12,6 +12,7 @@ from typing import Any
 
 from summarizer import __version__
 from summarizer.errors import (
+    EXIT_BACKEND,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -139,7 +140,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
         )
         for f in brief.failures:
             print(f"summarizer: warning: {f.message}", file=sys.stderr)
-    return EXIT_PARTIAL if brief.failures else EXIT_OK
+    real = [f for f in brief.failures if f.error != "Duplicate"]  # duplicates are warnings
+    if r.backend != "none" and brief.sources and all(s.status != "ok" for s in brief.sources):
+        return EXIT_BACKEND  # the model failed for every document (the brief is still written)
+    return EXIT_PARTIAL if real else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

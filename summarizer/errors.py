@@ -7,8 +7,10 @@ Exit codes (also in the README):
 1    internal error (a bug): please report it
 2    usage or configuration error (bad flag, bad environment value)
 3    input error: no usable document (missing, empty, binary, too large...)
-4    backend error: the model could not be reached or failed for every document
-5    partial: the brief was written, but some documents failed (see the brief)
+4    backend error: the model failed for every document (the brief is still written from
+     the evidence layer), or the backend could not be used
+5    partial: the brief was written, but some documents failed (see the brief); duplicate
+     inputs are only warnings
 6    eval floor missed (``summarizer eval``)
 130  interrupted (Ctrl-C); results already paid for stay in the cache
 ==== =====================================================================

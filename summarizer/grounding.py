@@ -76,18 +76,29 @@ def _claimed_value(claim: ExtractedClaim) -> Value | None:
 _CAPS = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})*\b")
 
 
+def paragraph_of(span: Span, doc_text: str) -> str:
+    start = doc_text.rfind("\n", 0, span.start) + 1
+    end = doc_text.find("\n", span.end)
+    return doc_text[start : len(doc_text) if end < 0 else end]
+
+
 def check_statement(statement: str, evidence: Span, doc_text: str) -> str | None:
     """None when every figure of the statement is in its evidence and every name is in the
-    document; otherwise the reason it fails."""
+    evidence's paragraph (a multi-word name may be completed from elsewhere in the document:
+    'Rajnath Singh' for a paragraph that says 'Singh'); otherwise the reason it fails."""
     ev_values = [m.value for m in find_mentions(evidence.text)]
     for m in find_mentions(statement):
         if not any(agree(m.value, v) for v in ev_values):
             return "statement_figure_not_in_evidence"
+    paragraph = fold(paragraph_of(evidence, doc_text)).lower()
     folded = fold(doc_text).lower()
     for name in _CAPS.findall(fold(statement)):
-        first = name.split()[0]
-        if first.lower() not in folded and name.lower() not in folded:
-            return "statement_name_not_in_source"
+        parts = [w.lower() for w in name.split()]
+        if any(re.search(rf"\b{re.escape(w)}\b", paragraph) for w in parts) and all(
+            w in folded for w in parts
+        ):
+            continue
+        return "statement_name_not_in_source"
     return None
 
 

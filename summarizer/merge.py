@@ -40,13 +40,15 @@ from summarizer.similarity import (
     TfIdf,
     UnionFind,
     Vector,
+    alignment,
     average_linkage,
     bag,
     candidate_pairs,
-    cosine,
-    document_similarity,
+    containment,
+    dot,
+    unit,
 )
-from summarizer.text import content_words, fold
+from summarizer.text import content_words, fold, shingles
 
 REPUBLICATION_CONTAINMENT = 0.6
 REWRITE_ALIGNMENT = 0.6
@@ -92,21 +94,26 @@ def build_sources(evidence: Sequence[DocEvidence]) -> list[Source]:
 
 def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[Derivative]:
     """A source is a derivative of another when most of it is contained in, or aligns sentence
-    by sentence with, the other, and more so than the other in it."""
+    by sentence with, the other, and more so than the other in it.
+
+    Only pairs that share several rare content-word trigrams are compared (blocking), so the
+    cost grows with the number of near pairs, not with the square of the sources."""
     texts = {ev.doc.id: " ".join(s.text for s in ev.sentences) for ev in evidence}
-    vecs = {ev.doc.id: [tfidf.vector(bag(s.text)) for s in ev.sentences] for ev in evidence}
+    vecs = {ev.doc.id: [unit(tfidf.vector(bag(s.text))) for s in ev.sentences] for ev in evidence}
+    shingle_sets = {d: shingles(t) for d, t in texts.items()}
     ids = list(texts)
-    score: dict[tuple[str, str], tuple[float, float, float]] = {}
-    for a in ids:
-        for b in ids:
-            if a != b:
-                p = document_similarity(texts[a], texts[b], vecs[a], vecs[b])
-                score[(a, b)] = (p.containment, p.aligned, p.mean_best)
+    pairs = _near_pairs({d: content_words(t) for d, t in texts.items()})
+    score: dict[tuple[str, str], tuple[float, float, float]] = defaultdict(lambda: (0.0, 0.0, 0.0))
+    for a, b in pairs:
+        for x, y in ((a, b), (b, a)):
+            c = containment(shingle_sets[x], shingle_sets[y])
+            al, mb = alignment(vecs[x], vecs[y], threshold=0.45)
+            score[(x, y)] = (c, al, mb)
     out: list[Derivative] = []
     for a in ids:
         best = None
         for b in ids:
-            if a == b:
+            if a == b or (a, b) not in score:
                 continue
             c, al, mb = score[(a, b)]
             s_ab = max(c, al)
@@ -134,6 +141,26 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
             )  # fmt: skip
         )
     return out
+
+
+def _near_pairs(bags: dict[str, list[str]], k: int = 3, min_shared: int = 3) -> set[tuple[str, str]]:
+    """Document pairs sharing at least ``min_shared`` content-word k-grams that are rare in the
+    collection (a k-gram in more than max(10, 5%) of the documents says nothing)."""
+    grams: dict[str, set[tuple[str, ...]]] = {
+        d: {tuple(ws[i : i + k]) for i in range(len(ws) - k + 1)} for d, ws in bags.items()
+    }
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for d, gs in grams.items():
+        for g in gs:
+            index[g].append(d)
+    limit = max(10, int(0.05 * len(bags)))
+    shared: Counter[tuple[str, str]] = Counter()
+    for docs in index.values():
+        if 1 < len(docs) <= limit:
+            for i, a in enumerate(docs):
+                for b in docs[i + 1 :]:
+                    shared[(a, b) if a < b else (b, a)] += 1
+    return {p for p, n in shared.items() if n >= min_shared}
 
 
 # ---------------------------------------------------------------- figures
@@ -165,7 +192,7 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
                 v[t] = v.get(t, 0.0) + w
         for t, w in tfidf.vector(c.paragraph, 0.4).items():
             v[t] = v.get(t, 0.0) + w
-        out.append(v)
+        out.append(unit(v))
     return out
 
 
@@ -192,7 +219,7 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             i, j = sorted((idx[a], idx[b]))
             if _relation(figs[i]) != _relation(figs[j]):
                 continue
-            sim = cosine(vecs[i], vecs[j])
+            sim = dot(vecs[i], vecs[j])
             raw[(i, j)] = sim
             qi, qj = figs[i].quantity, figs[j].quantity
             assert qi is not None and qj is not None
@@ -217,6 +244,7 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     # mentions are told alike (a within-source inconsistency).
     uf = UnionFind(len(clusters))
     docs_of = [{figs[i].doc for i in members} for members in clusters]
+    members_of: dict[int, list[int]] = {k: list(m) for k, m in enumerate(clusters)}
     for (i, j), sim in sorted(raw.items(), key=lambda kv: -kv[1]):
         if sim < CONFLICT_SIMILARITY:
             break
@@ -227,8 +255,8 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
         ok = all(
             any(
                 raw.get((min(a, b), max(a, b)), 0.0) >= SAME_DOC_SIMILARITY
-                for a in _members(uf, ri, clusters) if figs[a].doc == d
-                for b in _members(uf, rj, clusters) if figs[b].doc == d
+                for a in members_of[ri] if figs[a].doc == d
+                for b in members_of[rj] if figs[b].doc == d
             )
             for d in shared
         )  # fmt: skip
@@ -236,16 +264,13 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             uf.union(ri, rj)
             root = uf.find(ri)
             docs_of[root] = docs_of[ri] | docs_of[rj]
+            members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
     joined = [sorted(g) for g in uf.groups().values()]
     out = []
     for roots in joined:  # noqa: B007
         members = sorted(i for k in roots for i in clusters[k])
         out.append(FigureGroup(dims[members[0]], [figs[i] for i in members]))
     return out
-
-
-def _members(uf: UnionFind, root: int, clusters: list[list[int]]) -> list[int]:
-    return [i for k, members in enumerate(clusters) if uf.find(k) == root for i in members]
 
 
 _RELATIONS = {
@@ -290,9 +315,9 @@ def _conflicting(classes: list[list[Candidate]]) -> bool:
 
 
 def figure_topic(members: Sequence[Candidate]) -> str:
-    words = Counter(w for c in members for w in set(c.topic.split()) if c.topic)
+    words = Counter(w for c in members for w in dict.fromkeys(c.topic.split()) if c.topic)
     if not words:
-        words = Counter(w for c in members for w in set(c.context))
+        words = Counter(w for c in members for w in dict.fromkeys(c.context))
     common = [w for w, n in words.most_common(4) if n >= max(1, len(members) // 2)]
     return " ".join(common[:3]) or (members[0].topic or "figure")
 
@@ -458,7 +483,7 @@ _TOPIC_STOP = {"the", "and", "that", "with", "from", "this", "have", "were", "sa
 
 
 def _group_claims(claims: Sequence[Candidate], tfidf: TfIdf) -> list[list[Candidate]]:
-    vecs = [tfidf.vector(bag(c.statement + " " + c.topic)) for c in claims]
+    vecs = [unit(tfidf.vector(bag(c.statement + " " + c.topic))) for c in claims]
     uf = UnionFind(len(claims))
     # A model claim and the sentence it was grounded in are the same claim.
     by_span: dict[tuple[str, int], int] = {}
@@ -470,7 +495,7 @@ def _group_claims(claims: Sequence[Candidate], tfidf: TfIdf) -> list[list[Candid
             uf.union(i, by_span[(c.doc, c.sentence)])
     groups = [c.doc for c in claims]
     for i, j in candidate_pairs(vecs, groups):
-        if cosine(vecs[i], vecs[j]) >= CLAIM_SIMILARITY:
+        if dot(vecs[i], vecs[j]) >= CLAIM_SIMILARITY:
             uf.union(i, j)
     return [[claims[i] for i in sorted(m)] for m in uf.groups().values()]
 
@@ -549,10 +574,10 @@ def _disc_note(values: Sequence[DiscrepancyValue]) -> str:
 
 
 def _quotes(cands: Sequence[Candidate], tfidf: TfIdf) -> list[Quote]:
-    vecs = [tfidf.vector(bag(c.statement)) for c in cands]
+    vecs = [unit(tfidf.vector(bag(c.statement))) for c in cands]
     uf = UnionFind(len(cands))
     for i, j in candidate_pairs(vecs, [c.doc for c in cands]):
-        if cands[i].speaker == cands[j].speaker and cosine(vecs[i], vecs[j]) >= QUOTE_SIMILARITY:
+        if cands[i].speaker == cands[j].speaker and dot(vecs[i], vecs[j]) >= QUOTE_SIMILARITY:
             uf.union(i, j)
     out = []
     groups = sorted(uf.groups().values(), key=lambda m: (-len({cands[i].doc for i in m}), m[0]))

@@ -6,6 +6,7 @@ A failure in one document is recorded in the brief; the other documents still ma
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from summarizer.backends.base import Backend
 
 Progress = Callable[[str, str], None]
+_JSON_LIKE = re.compile(r"[{}]|\"\s*:")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -131,7 +133,9 @@ class Extractor:
         claims = []
         meta = None
         for chunk in chunk_text(doc.text, self.settings.chunk_chars):
-            messages = self.prompt.render(doc_id=doc.id, text=chunk)
+            # The article cannot close its own delimiter in the prompt.
+            safe = re.sub(r"(?i)</\s*article\s*>", "</ article>", chunk)
+            messages = self.prompt.render(doc_id=doc.id, text=safe)
             data = self.call(doc.id, self.prompt, doc.sha256, messages, self.schema)
             claims.extend(data.claims)
             meta = meta or data.metadata
@@ -243,10 +247,11 @@ def summarize(
     merged = merge(evidence, cands)
     for s in merged.sources:
         s.status = status.get(s.id, "ok")  # type: ignore[assignment]
+        text = next(e.doc.text for e in evidence if e.doc.id == s.id)
+        plain = "\n".join(line for line in text.splitlines() if not _JSON_LIKE.search(line)).lower()
         for k, v in model_meta.get(s.id, {}).items():
-            text = next(e.doc.text for e in evidence if e.doc.id == s.id)
-            if getattr(s, k) is None and v.lower() in text.lower():
-                setattr(s, k, v)  # model metadata is kept only when the text contains it
+            if getattr(s, k) is None and v.lower() in plain:
+                setattr(s, k, v)  # kept only when the text states it, outside JSON-like lines
     g = stats.grounding
     run_info = RunInfo(
         backend=getattr(backend, "name", "none") if backend is not None else "none",

@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from summarizer.text import content_words, shingles
+from summarizer.text import content_words
 
 Vector = dict[str, float]
 
@@ -16,10 +15,34 @@ Vector = dict[str, float]
 def cosine(a: Vector, b: Vector) -> float:
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    dot = 0.0
+    for t, w in a.items():
+        v = b.get(t)
+        if v is not None:
+            dot += w * v
+    if not dot:
+        return 0.0
     na = math.sqrt(sum(w * w for w in a.values()))
     nb = math.sqrt(sum(w * w for w in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
+    return dot / (na * nb)
+
+
+def unit(v: Vector) -> Vector:
+    """Scale to length 1, so that cosine becomes a plain dot product."""
+    n = math.sqrt(sum(w * w for w in v.values()))
+    return {t: w / n for t, w in v.items()} if n else {}
+
+
+def dot(a: Vector, b: Vector) -> float:
+    """Dot product; the cosine of two unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    total = 0.0
+    for t, w in a.items():
+        v = b.get(t)
+        if v is not None:
+            total += w * v
+    return total
 
 
 class TfIdf:
@@ -120,13 +143,6 @@ def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: floa
     return [sorted(m) for m in members.values()]
 
 
-@dataclass(frozen=True)
-class PairSimilarity:
-    containment: float  # share of a's 5-word shingles found in b
-    aligned: float  # share of a's sentences with a close match in b, in b's order
-    mean_best: float  # mean best-match cosine of a's sentences in b
-
-
 def containment(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a) if a else 0.0
 
@@ -146,26 +162,19 @@ def _lis_length(seq: list[int]) -> int:
 
 def alignment(a_vecs: Sequence[Vector], b_vecs: Sequence[Vector], threshold: float) -> tuple[float, float]:
     """How much of a reads as b reworded: the share of a's sentences whose best match in b is
-    above ``threshold`` and in the same order (longest increasing run), and the mean best score."""
+    above ``threshold`` and in the same order (longest increasing run), and the mean best score.
+    The vectors must be unit vectors (see :func:`unit`)."""
     if not a_vecs or not b_vecs:
         return 0.0, 0.0
     matched: list[int] = []
     best_scores = []
     for va in a_vecs:
-        scores = [cosine(va, vb) for vb in b_vecs]
+        scores = [dot(va, vb) for vb in b_vecs]
         j = max(range(len(scores)), key=scores.__getitem__)
         best_scores.append(scores[j])
         if scores[j] >= threshold:
             matched.append(j)
     return _lis_length(matched) / len(a_vecs), sum(best_scores) / len(best_scores)
-
-
-def document_similarity(
-    a_text: str, b_text: str, a_vecs: Sequence[Vector], b_vecs: Sequence[Vector]
-) -> PairSimilarity:
-    c = containment(shingles(a_text), shingles(b_text))
-    aligned, mean_best = alignment(a_vecs, b_vecs, threshold=0.45)
-    return PairSimilarity(c, aligned, mean_best)
 
 
 def bag(text: str) -> list[str]:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 QUOTE_MAP = str.maketrans(
     {
@@ -114,6 +115,14 @@ _FURNITURE = re.compile(
     r"pic\.twitter\.com|contacted .{0,60} for comment)\b",
     re.IGNORECASE,
 )
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,30}\b(previous|prior|above|earlier|all|your)\b"
+    r".{0,20}\b(instructions?|prompts?|rules|directions)\b"
+    r"|<\|?\s*(im_start|im_end|system|assistant)\s*\|?>|^\W*(system|assistant|user)\s*:"
+    r"|\byou are (now )?(an? )?(ai|assistant|language model|summari[sz]er)\b",
+    re.IGNORECASE,
+)
+"""Text that addresses a model rather than a reader: never evidence."""
 _CREDIT = re.compile(
     r"(getty images|/ ?ap\b|ap photo|reuters|afp|/pool/|photo:|file (image|photo))", re.IGNORECASE
 )
@@ -121,7 +130,8 @@ _CREDIT = re.compile(
 
 def furniture_lines(text: str) -> set[tuple[int, int]]:
     """Lines that are page furniture, not reporting: repeated lines, bullets, subscription
-    blurbs, photo captions and credits, and short fragments without a verb-like ending."""
+    blurbs, photo captions and credits, short fragments without a verb-like ending, and lines
+    that address a model ("ignore previous instructions", role tags)."""
     paras = paragraphs(text)
     counts = Counter(normalize(text[s:e]) for s, e in paras)
     out: set[tuple[int, int]] = set()
@@ -132,6 +142,7 @@ def furniture_lines(text: str) -> set[tuple[int, int]]:
             counts[normalize(line)] > 1
             or line.lstrip().startswith(("•", "·", "*", "- ", "|"))
             or _FURNITURE.search(line)
+            or _INJECTION.search(line)
             or (_CREDIT.search(line) and len(words) < 80)
             or (len(words) < 6 and not re.search(r"[.!?\"\u201d]$", line))
         ):
@@ -157,6 +168,7 @@ _SPELLING = [
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stemmer: British/American spelling, plural and common suffixes."""
     w = word

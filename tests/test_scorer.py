@@ -4,14 +4,9 @@ damage moves exactly the metric it should, by exactly the expected amount."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from evals.goldbrief import brief_from_gold
 from evals.normalize import norm_text, phrase_in, quantities
@@ -29,6 +24,7 @@ from evals.score import (
 )
 from summarizer.brief import Brief, Derivative, Span
 
+ROOT = Path(__file__).resolve().parents[1]
 GOLD_PATH = ROOT / "evals" / "gold" / "seeds.json"
 
 S000 = "000_46aef3835b0e6e2a"
