@@ -22,6 +22,7 @@ from fakes import (
     FakeOpenAIServer,
     Hang,
     RecordedRequest,
+    Reply,
     Step,
     article_of,
     doc_id_of,
@@ -320,3 +321,25 @@ def test_interrupted_run_exits_130_starts_nothing_new_and_resumes(
                        f"{made} extraction calls, {rerun.run.cache_hits} cache hits")  # fmt: skip
     assert made == 4 and rerun.run.cache_hits >= 1
     assert rerun.failures == []
+
+
+def test_truncated_answer_keeps_its_complete_claims(
+    fake_server: FakeOpenAIServer, make_backend: Callable[..., Any], tmp_path: Path, reliability: Any
+) -> None:
+    """finish_reason "length" after two whole claims: those two are salvaged and grounded, the
+    cut-off third is not; the document is not lost."""
+    text = DOC_PATH.read_text(encoding="utf-8")
+    good = [s for s in text.split("\n") if "600,000 AK-203" in s or "five squadrons" in s]
+    whole = json.dumps({"metadata": {}, "claims": [
+        {"statement": g.split(". ")[-1].strip(), "topic": "t", "evidence": g.split(". ")[-1].strip()}
+        for g in good] + [{"statement": "A third claim that is cut", "topic": "t", "evidence": "x"}]})  # fmt: skip
+    cut = whole[: whole.rindex("A third claim") + 5]
+    fake_server.responder = fault_for(DOC, Reply(content=cut, finish_reason="length", label="truncated"))
+    backend = make_backend(RETRIES, validation_retries=0)
+    brief = run_brief(tmp_path, fake_server, backend)
+    status = {s.id: s.status for s in brief.sources}
+    reliability.doc("faults", "finish_reason length after two whole claims", brief, DOC,
+                    fake_server.calls_for(DOC), "salvaged" if status[DOC] == "ok" else "lost")  # fmt: skip
+    assert status[DOC] == "ok"
+    assert not [f for f in brief.failures if f.source == DOC]
+    assert brief.run.grounding.proposed >= 2

@@ -19,6 +19,7 @@ from tenacity import Retrying
 from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usage
 from summarizer.backends.retry import call_with_retries, make_retrying
 from summarizer.errors import BackendError, ModeRejected, redact
+from summarizer.schemas import DocumentExtraction, salvage_extraction
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -156,6 +157,9 @@ class OpenAIBackend:
             cause = exc.__cause__ or exc
             if _mode_rejected(cause):
                 raise ModeRejected(f"server refused mode {mode}") from None
+            salvaged = _salvage(request, exc.last_completion, sent())
+            if salvaged is not None:
+                return salvaged
             raise BackendError(
                 redact(f"{request.doc_id}: invalid output after {exc.n_attempts} attempt(s): "
                        f"{_short(exc)}", [self._secret]),
@@ -176,6 +180,9 @@ class OpenAIBackend:
                 attempts=sent(), retryable=True,
             ) from None  # fmt: skip
         except InstructorError as exc:
+            salvaged = _salvage(request, getattr(exc, "last_completion", None), sent())
+            if salvaged is not None:
+                return salvaged
             raise BackendError(
                 redact(f"{request.doc_id}: {type(exc).__name__}: {_short(exc)}", [self._secret]),
                 attempts=sent(), last_completion=_text(getattr(exc, "last_completion", None)),
@@ -191,6 +198,25 @@ class OpenAIBackend:
             ),
             attempts=attempts,
         )
+
+
+def _salvage(request: ExtractionRequest, completion: Any, calls: int) -> ExtractionResponse | None:
+    """A truncated (finish_reason "length") or slightly malformed extraction still holds
+    complete claims: keep those; grounding checks them like any other."""
+    if request.schema is not DocumentExtraction:
+        return None
+    data = salvage_extraction(_text(completion))
+    if data is None:
+        return None
+    usage = getattr(completion, "usage", None)
+    return ExtractionResponse(
+        data=data,
+        usage=Usage(
+            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+            calls=calls,
+        ),
+    )
 
 
 def _short(exc: BaseException) -> str:
