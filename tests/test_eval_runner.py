@@ -1,0 +1,267 @@
+"""The eval runner (evals/run.py): reports, floors, skipped/broken backends, judge mode.
+
+Fast: the deterministic backend "none", and "openai" against the loopback fake endpoint of
+bench/fake_endpoint.py. No number here is written by hand: expected scores come from scoring
+the saved briefs, floors are derived from measured scores."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+for _p in (str(ROOT), str(ROOT / "bench")):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+from fake_endpoint import FakeEndpoint, default_responder  # noqa: E402
+
+from evals.__main__ import build_parser as evals_parser  # noqa: E402
+from evals.run import (  # noqa: E402
+    CEILING_METRICS,
+    DEFAULT_FLOORS,
+    FLOOR_METRICS,
+    FLOORS_ENV,
+    load_floors,
+    run_cli,
+    run_eval,
+)
+from evals.score import METRICS, load_corpus, load_gold, score  # noqa: E402
+from summarizer.errors import EXIT_EVAL_FLOOR, EXIT_OK  # noqa: E402
+from summarizer.settings import Settings  # noqa: E402
+
+GOLD = ROOT / "evals" / "gold" / "seeds.json"
+
+
+def _settings(**kw: Any) -> Settings:
+    return Settings.resolve(env={}, **kw)  # no SUMMARIZER_* from the environment
+
+
+def _args(
+    out: Path, backends: str = "none", check_floors: bool = True, judge: bool = False
+) -> argparse.Namespace:
+    return argparse.Namespace(backends=backends, out=out, check_floors=check_floors, judge=judge, quiet=True)
+
+
+@pytest.fixture(scope="module")
+def none_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("eval-none")
+    return out, run_eval(["none"], _settings(), out)
+
+
+def _write_floors(path: Path, floors: dict[str, dict[str, float]]) -> Path:
+    path.write_text(json.dumps({"floors": floors}), encoding="utf-8")
+    return path
+
+
+def _measured_floors(result: dict[str, Any], backend: str = "none") -> dict[str, float]:
+    summ = result["summary"][backend]
+    floors = {m: summ[m] for m in FLOOR_METRICS}
+    floors["unsupported_count"] = summ["unsupported_count"]
+    return floors
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_report_files_hold_metrics_items_and_run_stats(none_run: tuple[Path, dict[str, Any]]) -> None:
+    out, result = none_run
+    for name in ("report.md", "report.json", "seeds.none.brief.json", "seeds.none.brief.md"):
+        assert (out / name).is_file(), name
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert data["backends"] == ["none"] and data["stories"] == ["seeds"]
+    (row,) = data["runs"]
+    assert row["status"] == "ok" and set(row["scores"]) == set(METRICS)
+    gold = load_gold(GOLD)
+    for kind, gold_items in (
+        ("facts", gold.facts),
+        ("discrepancies", gold.discrepancies),
+        ("quotes", gold.quotes),
+    ):
+        assert [i["id"] for i in row["items"][kind]] == [g.id for g in gold_items]
+        assert all(isinstance(i["hit"], bool) and i["reason"] for i in row["items"][kind])
+    run = row["run"]
+    for key in ("model_calls", "cache_hits", "prompt_tokens", "completion_tokens", "wall_seconds"):
+        assert key in run
+    assert {"proposed", "grounded", "dropped"} <= set(run["grounding"])
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for metric in METRICS:
+        assert f"| {metric} |" in md
+    for item in gold.facts + gold.discrepancies + gold.quotes:
+        assert f"`{item.id}`" in md
+    assert "model calls" in md and "cache hits" in md and "grounding proposed" in md
+    missed = [i["id"] for k in ("facts", "discrepancies", "quotes") for i in row["items"][k] if not i["hit"]]
+    assert f"none: {len(missed)} missed" in md
+
+
+def test_report_scores_equal_a_rescore_of_the_saved_brief(none_run: tuple[Path, dict[str, Any]]) -> None:
+    out, _ = none_run
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    gold = load_gold(GOLD)
+    texts = load_corpus(ROOT / gold.corpus)
+    for row in data["runs"]:
+        again = score((out / row["brief_json"]).read_text(encoding="utf-8"), gold, texts)
+        assert row["scores"] == again.scores()
+        assert row["score_report"] == json.loads(again.to_json())
+    assert data["summary"]["none"]["fact_recall"] == round(data["runs"][0]["scores"]["fact_recall"], 4)
+
+
+# --------------------------------------------------------------------------- floors
+
+
+def test_check_floors_exit_codes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    none_run: tuple[Path, dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    measured = _measured_floors(none_run[1])
+    floors = tmp_path / "floors.json"
+    monkeypatch.setenv(FLOORS_ENV, str(_write_floors(floors, {"none": measured})))
+    assert run_cli(_args(tmp_path / "ok"), _settings()) == EXIT_OK
+    assert "floors: all met" in capsys.readouterr().out
+
+    raised = dict(measured, fact_recall=measured["fact_recall"] + 0.01)
+    _write_floors(floors, {"none": raised})
+    assert run_cli(_args(tmp_path / "low"), _settings()) == EXIT_EVAL_FLOOR
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("floor missed")]
+    assert len(lines) == 1 and "fact_recall" in lines[0]
+    report = json.loads((tmp_path / "low" / "report.json").read_text(encoding="utf-8"))
+    assert len(report["floors"]["misses"]) == 1
+
+    if measured["unsupported_count"] > 0:  # the ceiling: more unsupported items than allowed
+        _write_floors(floors, {"none": dict(measured, unsupported_count=measured["unsupported_count"] - 1)})
+        assert run_cli(_args(tmp_path / "ceil"), _settings()) == EXIT_EVAL_FLOOR
+        assert "unsupported_count" in capsys.readouterr().out
+
+    # without --check-floors the same floors do not matter
+    _write_floors(floors, {"none": raised})
+    assert run_cli(_args(tmp_path / "nocheck", check_floors=False), _settings()) == EXIT_OK
+
+
+def test_committed_floors_cover_every_metric_and_none_meets_them(
+    none_run: tuple[Path, dict[str, Any]],
+) -> None:
+    floors = load_floors(DEFAULT_FLOORS)
+    for backend in ("none", "llama"):
+        assert set(floors[backend]) == set(FLOOR_METRICS) | set(CEILING_METRICS), backend
+    data = json.loads(DEFAULT_FLOORS.read_text(encoding="utf-8"))
+    assert {"none", "llama"} <= set(data["measured"]) and data["measured"]["date"]
+    from evals.run import check
+
+    assert check(none_run[1], {"none": floors["none"]}) == []
+
+
+# --------------------------------------------------------------------------- backends
+
+
+def test_openai_without_endpoint_is_skipped_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(FLOORS_ENV, str(_write_floors(tmp_path / "f.json", {"openai": {"fact_recall": 1.0}})))
+    result = run_eval(["none", "openai"], _settings(), tmp_path, check_floors=True)
+    assert result["backend_info"]["openai"]["status"] == "skipped"
+    assert [r["backend"] for r in result["runs"]] == ["none"]
+    assert any(n.startswith("openai: skipped") for n in result["notes"])
+    assert result["floors"]["misses"] == []  # a skipped backend is not checked
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "openai: skipped" in md and "| skipped |" in md
+
+
+def test_a_backend_that_cannot_be_built_is_an_error_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(FLOORS_ENV, str(_write_floors(tmp_path / "f.json", {"llama": {"fact_recall": 0.0}})))
+    settings = _settings(model_path=tmp_path / "missing.gguf")
+    result = run_eval(["none", "llama"], settings, tmp_path / "out", check_floors=True)
+    info = result["backend_info"]["llama"]
+    assert info["status"] == "error" and "missing.gguf" in info["error"]
+    assert [r["backend"] for r in result["runs"]] == ["none"]
+    assert len(result["floors"]["misses"]) == 1 and "llama" in result["floors"]["misses"][0]
+    assert "missing.gguf" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def endpoint() -> Iterator[FakeEndpoint]:
+    def responder(request: dict[str, Any]) -> dict[str, Any]:
+        if "Reference fact:" in json.dumps(request["messages"]):
+            return {"supported": False, "brief_item_id": None, "reason": "not in the brief"}
+        return default_responder(request)
+
+    with FakeEndpoint(responder=responder) as ep:
+        yield ep
+
+
+def test_openai_runs_with_fresh_cache_and_judge_reports_separately(
+    tmp_path: Path, endpoint: FakeEndpoint
+) -> None:
+    settings = _settings(base_url=endpoint.base_url, model="fake", max_retries=0)
+    docs = len(load_corpus(ROOT / load_gold(GOLD).corpus))
+    first = run_eval(["openai"], settings, tmp_path / "a", judge=True)
+    (row,) = first["runs"]
+    assert row["status"] == "ok", row["error"]
+    assert not row["failures"]
+    calls = row["run"]["model_calls"]
+    assert calls >= docs and row["run"]["cache_hits"] == 0
+    missed = [i["id"] for i in row["items"]["facts"] if not i["hit"]]
+    assert [v["gold_id"] for v in row["judge"]] == missed
+    assert endpoint.stats.calls == calls + len(missed)  # the judge's calls are not the brief's
+    # the judge never changes the deterministic scores
+    gold = load_gold(GOLD)
+    rescored = score(
+        (tmp_path / "a" / row["brief_json"]).read_text(encoding="utf-8"),
+        gold,
+        load_corpus(ROOT / gold.corpus),
+    )
+    assert row["scores"] == rescored.scores()
+    assert "Judge verdicts" in (tmp_path / "a" / "report.md").read_text(encoding="utf-8")
+    # a fresh temporary cache per run: the second run calls the model again
+    second = run_eval(["openai"], settings, tmp_path / "b")
+    assert second["runs"][0]["run"]["model_calls"] == calls
+    # ...unless the user gives a cache dir: then the second run is served from it
+    cached = Settings.resolve(
+        env={}, base_url=endpoint.base_url, model="fake", max_retries=0, cache_dir=tmp_path / "cache"
+    )
+    run_eval(["openai"], cached, tmp_path / "c")
+    third = run_eval(["openai"], cached, tmp_path / "d")["runs"][0]["run"]
+    assert third["model_calls"] == 0 and third["cache_hits"] == calls
+
+
+def test_judge_without_endpoint_is_a_note(tmp_path: Path) -> None:
+    result = run_eval(["none"], _settings(), tmp_path, judge=True)
+    assert any(n.startswith("judge: skipped") for n in result["notes"])
+    assert "judge" not in result["runs"][0]
+
+
+# --------------------------------------------------------------------------- command lines
+
+
+def test_python_m_evals_mirrors_the_cli_eval_flags() -> None:
+    from summarizer.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    cli_flags = {s for a in sub.choices["eval"]._actions for s in a.option_strings}
+    ours = {s for a in evals_parser()._actions for s in a.option_strings}
+    assert cli_flags <= ours, sorted(cli_flags - ours)
+
+
+def test_unknown_backend_is_a_usage_error(tmp_path: Path) -> None:
+    from evals.__main__ import main
+
+    assert main(["--backends", "none,gpt5", "--out", str(tmp_path), "-q"]) == 2
+
+
+def test_judge_imports_its_sdks_lazily() -> None:
+    import ast
+
+    tree = ast.parse((ROOT / "evals" / "judge.py").read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    names = {a.name.split(".")[0] for n in top if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module.split(".")[0] for n in top if isinstance(n, ast.ImportFrom) and n.module}
+    assert not names & {"openai", "instructor"}
