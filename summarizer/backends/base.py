@@ -3,10 +3,19 @@ modules allowed to import an SDK (enforced by ruff's banned-api rule and a test)
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
+
+# instructor logs every failed attempt at ERROR, in several lines, and may echo what a server
+# sent back (an API key among it). With no handler configured Python would print that on
+# stderr; errors reach the user through BackendError instead, one line, redacted.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -42,3 +51,51 @@ class Backend(Protocol):
     def identity(self) -> dict[str, Any]:
         """What identifies this backend's answers in a cache key (never a secret)."""
         ...
+
+
+def endpoint_identity(model: str, endpoint: str | None, mode: str) -> dict[str, Any]:
+    """What identifies an endpoint backend's answers (the configured mode, not the one in use
+    after a fallback, so a key taken mid-run still matches on the next run)."""
+    return {"backend": "openai", "model": model, "endpoint": endpoint, "mode": mode}
+
+
+def gguf_identity(path: Path) -> dict[str, Any]:
+    return {"backend": "llama", "model": path.name, "size": path.stat().st_size, "mode": "json_schema"}
+
+
+class LazyBackend:
+    """Stands in for a backend and builds it (importing its SDK, loading a model) on the first
+    call only, so a run served wholly from the cache never pays for that."""
+
+    def __init__(
+        self,
+        name: str,
+        model: str,
+        endpoint: str | None,
+        identity: dict[str, Any],
+        factory: Callable[[], Backend],
+        capable: bool,
+        default_max_tokens: int,
+    ) -> None:
+        self.name = name
+        self.model = model
+        self.endpoint = endpoint
+        self.capable = capable
+        self.default_max_tokens = default_max_tokens
+        self._identity = identity
+        self._factory = factory
+        self._real: Backend | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        return self._real is not None
+
+    def identity(self) -> dict[str, Any]:
+        return self._identity
+
+    def extract(self, request: ExtractionRequest) -> ExtractionResponse:
+        with self._lock:
+            if self._real is None:
+                self._real = self._factory()
+        return self._real.extract(request)

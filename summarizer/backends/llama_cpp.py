@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usage
+from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usage, gguf_identity
 from summarizer.errors import BackendError, BackendUnavailable
 from summarizer.schemas import salvage_extraction
 
@@ -33,10 +33,14 @@ def default_model_path() -> Path | None:
     return None
 
 
-def available() -> bool:
+def llama_installed() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("llama_cpp") is not None and default_model_path() is not None
+    return importlib.util.find_spec("llama_cpp") is not None
+
+
+def available() -> bool:
+    return llama_installed() and default_model_path() is not None
 
 
 class LlamaCppBackend:
@@ -103,8 +107,7 @@ class LlamaCppBackend:
         return ExtractionResponse(data=data, usage=_usage(completion, attempts), attempts=attempts)
 
     def identity(self) -> dict[str, Any]:
-        size = self.model_path.stat().st_size
-        return {"backend": self.name, "model": self.model, "size": size, "mode": "json_schema"}
+        return gguf_identity(self.model_path)
 
     def extract(self, request: ExtractionRequest) -> ExtractionResponse:
         from instructor.core.exceptions import InstructorError, InstructorRetryException

@@ -7,7 +7,6 @@ then MD_JSON, when a server refuses a mode (llama-cpp-python's server rejects a
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import Any
 
@@ -16,7 +15,12 @@ import openai
 from instructor.core.exceptions import InstructorError, InstructorRetryException
 from tenacity import Retrying
 
-from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usage
+from summarizer.backends.base import (
+    ExtractionRequest,
+    ExtractionResponse,
+    Usage,
+    endpoint_identity,
+)
 from summarizer.backends.retry import call_with_retries, make_retrying
 from summarizer.errors import BackendError, ModeRejected, redact
 from summarizer.schemas import DocumentExtraction, salvage_extraction
@@ -29,10 +33,6 @@ MODES = {
 }
 FALLBACK = ["json_schema", "json", "md_json"]
 
-
-# instructor logs every failed call at ERROR; with no logging configured Python's last-resort
-# handler would print those multi-line records on stderr. Errors reach the user as BackendError.
-logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -106,8 +106,7 @@ class OpenAIBackend:
     def identity(self) -> dict[str, Any]:
         # The configured mode, not the current one: with "auto" the mode in use changes when the
         # server refuses json_schema, and a key taken mid-run would then miss on the next run.
-        return {"backend": self.name, "model": self.model, "endpoint": self.endpoint,
-                "mode": self.mode}  # fmt: skip
+        return endpoint_identity(self.model, self.endpoint, self.mode)
 
     def _instructor(self, mode: str) -> Any:
         with self._lock:
