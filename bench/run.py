@@ -283,9 +283,9 @@ def bench_overhead(ep: FakeEndpoint, sizes: list[int], timeout: float, tmp: Path
 def bench_concurrency(ep: FakeEndpoint, latency: float) -> dict[str, Any]:
     ep.latency = latency
     out: dict[str, Any] = {"latency": latency}
-    for conc in (1, 5):
+    for conc, overview, key in ((1, "auto", "c1"), (5, "auto", "c5"), (5, "facts", "c5_facts")):
         ep.reset()
-        print(f"bench: concurrency {conc} at {latency} s/call", file=sys.stderr)
+        print(f"bench: concurrency {conc} at {latency} s/call, overview {overview}", file=sys.stderr)
         wall, brief = in_process(
             {
                 "backend": "openai",
@@ -293,11 +293,12 @@ def bench_concurrency(ep: FakeEndpoint, latency: float) -> dict[str, Any]:
                 "model": "fake",
                 "no_cache": True,
                 "concurrency": conc,
+                "overview": overview,
             },
             SEED_FILES,
         )
         st = ep.reset()
-        out[f"c{conc}"] = {
+        out[key] = {
             "wall_seconds": round(wall, 3),
             "calls": st.calls,
             "max_in_flight": st.max_in_flight,
@@ -517,6 +518,13 @@ def table(res: dict[str, Any]) -> str:
             f"c5/c1 = {c5 / c1:.2f} (ideal {ideal:.2f}); c5 = {c5 / (conc['latency'] * (1 + extra)):.2f} x its"
             " latency floor",
         )
+        if "c5_facts" in conc:
+            cf = conc["c5_facts"]["wall_seconds"]
+            add(
+                f"concurrency, extraction only (--overview facts), {conc['latency']:g} s/call",
+                f"concurrency 5: {_s(cf)}; {conc['c5_facts']['calls']} calls",
+                f"{cf / conc['latency']:.2f} x one call's latency",
+            )
     ca = res.get("cache")
     if ca:
         runs = len(ca["warm_seconds"])

@@ -42,6 +42,8 @@ def _add_backend_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--temperature", type=float)
     g.add_argument("--max-tokens", dest="max_tokens", type=int)
     g.add_argument("--seed", type=int)
+    g.add_argument("--overview", choices=["auto", "model", "facts"],
+                   help="who writes the overview (default auto: the model for endpoints)")
     c = p.add_argument_group("cache and input")
     c.add_argument("--cache-dir", dest="cache_dir", type=Path, help="default ~/.cache/summarizer")
     c.add_argument("--no-cache", dest="no_cache", action="store_true", default=None)
@@ -51,7 +53,7 @@ def _add_backend_flags(p: argparse.ArgumentParser) -> None:
 
 SETTING_FLAGS = ("backend", "model", "base_url", "api_key", "model_path", "mode", "timeout",
                  "max_retries", "concurrency", "temperature", "max_tokens", "seed", "cache_dir",
-                 "no_cache", "max_bytes")  # fmt: skip
+                 "no_cache", "max_bytes", "overview")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -301,7 +301,10 @@ def summarize(
         flags=merged.flags,
         failures=failures,
     )
-    if extractor is not None and getattr(backend, "capable", False) and brief.facts:
+    wants_model = settings.overview == "model" or (
+        settings.overview == "auto" and getattr(backend, "capable", False)
+    )
+    if extractor is not None and wants_model and brief.facts:
         cache = ResultCache(None if settings.no_cache else settings.cache_dir)
         extractor.cache = cache
         try:

@@ -34,6 +34,7 @@ ENV: dict[str, tuple[str, ...]] = {
     "chunk_chars": ("SUMMARIZER_CHUNK_CHARS",),
     "max_bytes": ("SUMMARIZER_MAX_BYTES",),
     "prompts_dir": ("SUMMARIZER_PROMPTS_DIR",),
+    "overview": ("SUMMARIZER_OVERVIEW",),
 }
 
 
@@ -70,6 +71,12 @@ class Settings(BaseModel):
     chunk_chars: int = Field(12000, ge=1000, description="Longer documents are chunked.")
     max_bytes: int = Field(5_000_000, ge=1, description="Larger input files are rejected.")
     prompts_dir: Path | None = None
+    overview: Literal["auto", "model", "facts"] = Field(
+        "auto",
+        description="Who writes the overview: 'facts' (built from the structured facts), 'model'"
+        " (the backend, sentence by sentence checked), or 'auto' (model when the backend is an"
+        " endpoint, facts otherwise). A model overview is one more call, after extraction.",
+    )
 
     @classmethod
     def resolve(cls, env: dict[str, str] | None = None, **flags: Any) -> Settings:
