@@ -12,21 +12,6 @@ from summarizer.text import content_words
 Vector = dict[str, float]
 
 
-def cosine(a: Vector, b: Vector) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = 0.0
-    for t, w in a.items():
-        v = b.get(t)
-        if v is not None:
-            dot += w * v
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
-    return dot / (na * nb)
-
-
 def unit(v: Vector) -> Vector:
     """Scale to length 1, so that cosine becomes a plain dot product."""
     n = math.sqrt(sum(w * w for w in v.values()))
@@ -43,6 +28,13 @@ def dot(a: Vector, b: Vector) -> float:
         if v is not None:
             total += w * v
     return total
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    d = dot(a, b)
+    if not d:
+        return 0.0
+    return d / (math.sqrt(dot(a, a)) * math.sqrt(dot(b, b)))
 
 
 class TfIdf:

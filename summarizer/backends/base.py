@@ -53,6 +53,16 @@ class Backend(Protocol):
         ...
 
 
+def usage_of(completion: Any, calls: int) -> Usage:
+    """Token usage of an OpenAI-style completion (zeros when it reports none)."""
+    usage = getattr(completion, "usage", None)
+    return Usage(
+        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
+        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
+        calls=calls,
+    )
+
+
 def endpoint_identity(model: str, endpoint: str | None, mode: str) -> dict[str, Any]:
     """What identifies an endpoint backend's answers (the configured mode, not the one in use
     after a fallback, so a key taken mid-run still matches on the next run)."""

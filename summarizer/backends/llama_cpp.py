@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from summarizer.backends.base import ExtractionRequest, ExtractionResponse, Usage, gguf_identity
+from summarizer.backends.base import ExtractionRequest, ExtractionResponse, gguf_identity, usage_of
 from summarizer.errors import BackendError, BackendUnavailable
 from summarizer.schemas import salvage_extraction
 
@@ -104,7 +104,7 @@ class LlamaCppBackend:
         data = salvage_extraction(_content(completion))
         if data is None:
             return None
-        return ExtractionResponse(data=data, usage=_usage(completion, attempts), attempts=attempts)
+        return ExtractionResponse(data=data, usage=usage_of(completion, attempts), attempts=attempts)
 
     def identity(self) -> dict[str, Any]:
         return gguf_identity(self.model_path)
@@ -142,25 +142,7 @@ class LlamaCppBackend:
                 ) from None
             except ValueError as exc:  # e.g. prompt longer than the context window
                 raise BackendError(f"{request.doc_id}: {exc}") from None
-        raw = getattr(data, "_raw_response", None)
-        usage = getattr(raw, "usage", None)
-        return ExtractionResponse(
-            data=data,
-            usage=Usage(
-                prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-                completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-                calls=1,
-            ),
-        )
-
-
-def _usage(completion: Any, calls: int) -> Usage:
-    usage = getattr(completion, "usage", None)
-    return Usage(
-        prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-        completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-        calls=calls,
-    )
+        return ExtractionResponse(data=data, usage=usage_of(getattr(data, "_raw_response", None), 1))
 
 
 def _content(completion: Any) -> str | None:

@@ -20,6 +20,7 @@ from summarizer.backends.base import (
     ExtractionResponse,
     Usage,
     endpoint_identity,
+    usage_of,
 )
 from summarizer.backends.retry import call_with_retries, make_retrying
 from summarizer.errors import BackendError, ModeRejected, redact
@@ -207,15 +208,7 @@ def _salvage(request: ExtractionRequest, completion: Any, calls: int) -> Extract
     data = salvage_extraction(_text(completion))
     if data is None:
         return None
-    usage = getattr(completion, "usage", None)
-    return ExtractionResponse(
-        data=data,
-        usage=Usage(
-            prompt_tokens=getattr(usage, "prompt_tokens", 0) or 0,
-            completion_tokens=getattr(usage, "completion_tokens", 0) or 0,
-            calls=calls,
-        ),
-    )
+    return ExtractionResponse(data=data, usage=usage_of(completion, calls))
 
 
 def _short(exc: BaseException) -> str:
