@@ -12,7 +12,8 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 T = TypeVar("T")
@@ -38,7 +39,7 @@ def make_retrying(
 ) -> Retrying:
     if isinstance(max_retries, Retrying):
         return max_retries
-    backoff = wait_exponential_jitter(initial=0.5, max=20.0)
+    backoff = wait_exponential(multiplier=0.5, max=20.0) + wait_random(0, 0.25)
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
