@@ -293,10 +293,20 @@ def figure_topic(sentence: str, offset: int, raw: str) -> tuple[str, list[str]]:
         if not re.match(r"\w", w) or w.lower() in _PHRASE_STOP or len(head_words) == 3:
             break
         head_words.append(w)
-    before_words = [
-        w for w in re.findall(r"[\w\-']+", sentence[max(0, offset - 50) : offset])
-        if w.lower() not in STOPWORDS and not w[0].isdigit()
-    ][-3:]  # fmt: skip
+    before_words: list[str] = []
+    for tok in reversed(re.findall(r"[\w\-\u2011']+|[^\w\s]", sentence[max(0, offset - 60) : offset])):
+        if not re.match(r"\w", tok) or len(before_words) == 3:
+            break
+        if tok.lower() in STOPWORDS and tok.lower() != "worth":
+            if before_words:
+                break
+            continue
+        before_words.insert(0, tok)
+    if not before_words:  # e.g. "..., through 2030": the clause's last content words
+        before_words = [
+            w for w in re.findall(r"[\w\-']+", sentence[max(0, offset - 50) : offset])
+            if w.lower() not in STOPWORDS and not w[0].isdigit()
+        ][-3:]  # fmt: skip
     topic = " ".join(head_words) if head_words else " ".join(before_words)
     after = content_words(sentence[offset + len(raw) : offset + len(raw) + 60])[:5]
     before = content_words(sentence[max(0, offset - 80) : offset])[-5:]

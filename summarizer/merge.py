@@ -315,11 +315,14 @@ def _conflicting(classes: list[list[Candidate]]) -> bool:
 
 
 def figure_topic(members: Sequence[Candidate]) -> str:
-    words = Counter(w for c in members for w in dict.fromkeys(c.topic.split()) if c.topic)
-    if not words:
-        words = Counter(w for c in members for w in dict.fromkeys(c.context))
-    common = [w for w, n in words.most_common(4) if n >= max(1, len(members) // 2)]
-    return " ".join(common[:3]) or (members[0].topic or "figure")
+    """The phrase the sources most often use next to the figure, as written ('AK-203 assault
+    rifles', 'contract worth'); ties go to the earliest mention."""
+    phrases = Counter(c.topic for c in members if c.topic)
+    if phrases:
+        best = max(phrases.values())
+        return next(c.topic for c in members if phrases.get(c.topic) == best)
+    words = Counter(w for c in members for w in dict.fromkeys(c.context))
+    return " ".join(w for w, _ in words.most_common(3)) or "figure"
 
 
 # ---------------------------------------------------------------- the merge
@@ -406,8 +409,6 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
         ]
         docs = sorted({m.doc for m in supporters})
         indep = _independent(docs, derivative_of)
-        if not indep:
-            indep = docs[:1]
         quantity = rep_figs[0].quantity if rep_figs else None
         kind = rep.kind if rep.kind != "event" or not quantity else "figure"
         origin = sorted({m.origin for m in supporters})

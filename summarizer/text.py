@@ -112,7 +112,9 @@ _FURNITURE = re.compile(
     r"\b(read more|click here|subscribe|newsletter|sign up|ad-free|advertisement|"
     r"all rights reserved|cookie|follow us|share this|download the app|app updates|"
     r"delivered to your door|is committed to|about the writer|related articles?|"
-    r"pic\.twitter\.com|contacted .{0,60} for comment)\b",
+    r"pic\.twitter\.com|contacted .{0,60} for comment|originally (published|appeared)|"
+    r"(condensed|shortened|abridged) version|republished (with|by)|this (article|story) (was|is) "
+    r"(written|produced|republished|adapted))\b",
     re.IGNORECASE,
 )
 _INJECTION = re.compile(

@@ -32,6 +32,8 @@ def _cite(ids: list[str], short: dict[str, str]) -> str:
 
 
 def _fact_line(f: Fact, short: dict[str, str]) -> str:
+    if not f.independent_sources:
+        return f"- **{f.id}** {esc(f.statement)} \u2014 *only in derivative source(s): {_cite(f.sources, short)}*"
     n = len(f.independent_sources)
     copies = [s for s in f.sources if s not in f.independent_sources]
     extra = f"; copies: {_cite(copies, short)}" if copies else ""
