@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 def _compact(schema: dict[str, Any]) -> None:
-    """Drop the titles pydantic adds to every field (the schema goes out with every call); the
-    model's own title stays (tools mode names the function after it)."""
+    """Drop the titles and defaults pydantic adds to every field (the schema goes out with
+    every call); the model's own title stays (tools mode names the function after it)."""
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
+        prop.pop("default", None)
 
 
 class _Model(BaseModel):
