@@ -31,7 +31,7 @@ ORDINAL_WORDS: dict[str, int] = {
     "eighth": 8, "ninth": 9, "tenth": 10,
 }  # fmt: skip
 SCALES: dict[str, float] = {
-    "thousand": 1e3, "k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5,
+    "dozen": 12, "thousand": 1e3, "k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5,
     "million": 1e6, "mn": 1e6, "m": 1e6, "crore": 1e7, "crores": 1e7, "cr": 1e7,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
 }  # fmt: skip
@@ -78,9 +78,10 @@ _WORDNUM = rf"(?:{_NUMWORD})(?:[{_DC} ](?:{_NUMWORD}))*|a dozen|half a dozen|doz
 NUMBER_RE = re.compile(
     rf"(?P<qual>\b(?:{_QUAL})\s+)?"
     rf"(?P<cur>(?:{_CUR_PRE})\s?)?"
-    rf"(?P<num>(?<![\w.]){_DIGITS}(?![\w]|{_D}[A-Za-z])|\b(?:{_WORDNUM})\b)"
-    rf"(?:\s*(?P<range_sep>{_D}|\bto\b|\band\b)\s*(?P<num2>\d+(?:\.\d+)?)(?![\w]))?"
-    rf"(?:\s?(?P<scale>\b(?:{_SCALE}))\b)?"
+    rf"(?P<num>(?<![\w.]){_DIGITS}(?=(?:{_SCALE})\b)|(?<![\w.]){_DIGITS}(?![\w]|\.\d|{_D}[A-Za-z])"
+    rf"|\b(?:{_WORDNUM})\b)"
+    rf"(?:\s*(?P<range_sep>{_D}|\bto\b|\band\b)\s*(?P<num2>{_DIGITS})(?![\w]))?"
+    rf"(?:\s?(?P<scale>(?:{_SCALE}))\b(?:\s(?P<scale2>crores?|billion|million|thousand)\b)?)?"
     rf"(?:\s(?P<cur_suf>(?:{_CUR_SUF}))\b)?"
     rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?",
     re.IGNORECASE,
@@ -289,12 +290,14 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
         return None
     end = m.end()
     raw_tail_end = m.end("num")
-    for g in ("num2", "scale", "cur_suf", "pct"):
+    for g in ("num2", "scale", "scale2", "cur_suf", "pct"):
         if m.group(g) and (g != "scale" or scale):
             raw_tail_end = max(raw_tail_end, m.end(g))
     end = raw_tail_end
     if scale:
         number *= SCALES[scale.lower()]
+        if m.group("scale2"):
+            number *= SCALES[m.group("scale2").lower()]
     unit = "count"
     if cur:
         unit = CURRENCY_PREFIX.get(" ".join(cur.lower().split()), CURRENCY_PREFIX.get(cur.lower().strip(), "USD"))
@@ -305,15 +308,16 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
     low = high = None
     if m.group("num2") and m.group("range_sep"):
         sep = m.group("range_sep").lower()
-        n2_raw = m.group("num2")
+        n2_raw = m.group("num2").replace(",", "")
         n2 = float(n2_raw)
         first = parse_number(num_raw) or 0.0
-        if _is_year(first, num_raw) and len(n2_raw) in (2, 4) and sep not in ("and",):
+        between = "between" in text[max(0, start - 9) : start].lower()
+        if _is_year(first, num_raw) and len(n2_raw) in (2, 4) and (sep != "and" or between):
             n2 = float(num_raw[:2] + n2_raw) if len(n2_raw) == 2 else n2
             if n2 > first and unit == "count":
                 raw = text[start:end]
                 return Mention(start, end, raw, make_value(raw, first, "year", "range", first, n2))
-        if sep == "and" and "between" not in text[max(0, start - 9) : start].lower():
+        if sep == "and" and not between:
             # "10 and 12" without "between" is two figures; keep the first only.
             end = m.end("num")
         elif n2 > first:

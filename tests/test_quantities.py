@@ -74,3 +74,28 @@ def test_dates() -> None:
     assert one("on December 6, 2021").value.display == "2021-12-06"
     assert one("date 2021-12-06").value.display == "2021-12-06"
     assert one("12/7/2021").value.display == "2021-12-07"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("a $1.2bn deal", "USD", 1.2e9),
+        ("€300m in aid", "EUR", 300e6),
+        ("£5m fine", "GBP", 5e6),
+        ("3.5 lakh crore", "count", 3.5e12),
+        ("Rs. 25 lakh", "INR", 2.5e6),
+        ("two dozen", "count", 24),
+    ],
+)
+def test_compact_and_compound_scales(text: str, unit: str, value: float) -> None:
+    m = one(text)
+    assert (m.value.unit, m.value.value) == (unit, pytest.approx(value))
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [("between 2019 and 2021", 2019, 2021, "year"), ("1,200 to 1,500 jobs", 1200, 1500, "count")],
+)
+def test_ranges(text: str, low: float, high: float, unit: str) -> None:
+    v = one(text).value
+    assert (v.unit, v.qualifier, v.low, v.high) == (unit, "range", low, high)
