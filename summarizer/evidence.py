@@ -42,6 +42,9 @@ class Candidate:
     sentence: int = -1
     context: list[str] = field(default_factory=list)
     paragraph: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    """Topic words a grounded model claim gave this figure ('deal value'): they help group the
+    same measure told in different words across sources."""
 
 
 @dataclass

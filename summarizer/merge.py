@@ -52,11 +52,15 @@ from summarizer.text import content_words, fold, shingles
 
 REPUBLICATION_CONTAINMENT = 0.6
 REWRITE_ALIGNMENT = 0.6
+REWRITE_MEAN_SIMILARITY = 0.55
+REWRITE_MIN_ALIGNMENT = 0.4
 CLAIM_SIMILARITY = 0.42
 FIGURE_SIMILARITY = 0.3
 SAME_DOC_SIMILARITY = 0.5
 VALUE_AGREEMENT_BONUS = 0.4
 CONFLICT_SIMILARITY = 0.4
+LABEL_WEIGHT = 4.0
+LABEL_SHARE = 0.6
 QUOTE_SIMILARITY = 0.5
 MAX_SINGLE_SOURCE = 40
 MAX_FACTS = 40
@@ -103,36 +107,47 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
     shingle_sets = {d: shingles(t) for d, t in texts.items()}
     ids = list(texts)
     pairs = _near_pairs({d: content_words(t) for d, t in texts.items()})
-    score: dict[tuple[str, str], tuple[float, float, float]] = defaultdict(lambda: (0.0, 0.0, 0.0))
+    score: dict[tuple[str, str], tuple[float, float, float]] = {}
     for a, b in pairs:
         for x, y in ((a, b), (b, a)):
             c = containment(shingle_sets[x], shingle_sets[y])
             al, mb = alignment(vecs[x], vecs[y], threshold=0.45)
             score[(x, y)] = (c, al, mb)
-    out: list[Derivative] = []
+    def strength(a: str, b: str) -> float:
+        c, al, mb = score[(a, b)]
+        return max(c, al, mb if al >= REWRITE_MIN_ALIGNMENT else 0.0)
+
+    def is_derivative(a: str, b: str) -> bool:
+        c, al, mb = score[(a, b)]
+        return (
+            c >= REPUBLICATION_CONTAINMENT
+            or al >= REWRITE_ALIGNMENT
+            or (mb >= REWRITE_MEAN_SIMILARITY and al >= REWRITE_MIN_ALIGNMENT)
+        )
+
+    found: dict[str, str] = {}
     for a in ids:
-        best = None
-        for b in ids:
-            if a == b or (a, b) not in score:
-                continue
-            c, al, mb = score[(a, b)]
-            s_ab = max(c, al)
-            s_ba = max(score[(b, a)][0], score[(b, a)][1])
-            if s_ab >= min(REPUBLICATION_CONTAINMENT, REWRITE_ALIGNMENT) and s_ab > s_ba:
-                if best is None or s_ab > best[0]:
-                    best = (s_ab, b, c, al)
-        if best is None:
-            continue
-        _, b, c, al = best
+        candidates_b = [
+            b for b in ids
+            if b != a and (a, b) in score and is_derivative(a, b) and strength(a, b) > strength(b, a)
+        ]  # fmt: skip
+        if candidates_b:
+            found[a] = max(candidates_b, key=lambda b: (strength(a, b), b))
+    out: list[Derivative] = []
+    for a, b in found.items():
+        seen = {a}
+        while b in found and found[b] not in seen:  # a copy of a copy points at the original
+            seen.add(b)
+            b = found[b]
+        c, al, mb = score.get((a, b), score[(a, found[a])])
         kind: Literal["republication", "rewrite"] = (
             "republication" if c >= REPUBLICATION_CONTAINMENT else "rewrite"
         )
-        if kind == "rewrite" and al < REWRITE_ALIGNMENT:
-            continue
         reason = (
             f"{c:.0%} of its 5-word shingles appear in {b}"
             if kind == "republication"
             else f"{al:.0%} of its sentences align, in order, with reworded sentences of {b}"
+            f" (mean best match {mb:.2f})"
         )
         out.append(
             Derivative(
@@ -140,7 +155,7 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
                 paraphrase_similarity=round(al, 3), reason=reason,
             )  # fmt: skip
         )
-    return out
+    return sorted(out, key=lambda d: d.source)
 
 
 def _near_pairs(bags: dict[str, list[str]], k: int = 3, min_shared: int = 3) -> set[tuple[str, str]]:
@@ -192,6 +207,9 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
                 v[t] = v.get(t, 0.0) + w
         for t, w in tfidf.vector(c.paragraph, 0.4).items():
             v[t] = v.get(t, 0.0) + w
+        if c.labels:
+            for t, w in tfidf.vector([f"@{x}" for x in c.labels], LABEL_WEIGHT).items():
+                v[t] = v.get(t, 0.0) + w
         out.append(unit(v))
     return out
 
@@ -220,6 +238,9 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             if _relation(figs[i]) != _relation(figs[j]):
                 continue
             sim = dot(vecs[i], vecs[j])
+            li, lj = set(figs[i].labels), set(figs[j].labels)
+            if li and lj:  # both labelled by a model: its words for the measure weigh most
+                sim = LABEL_SHARE * len(li & lj) / len(li | lj) + (1 - LABEL_SHARE) * sim
             raw[(i, j)] = sim
             qi, qj = figs[i].quantity, figs[j].quantity
             assert qi is not None and qj is not None

@@ -27,7 +27,7 @@ from summarizer.overview import facts_for_prompt, grounded_overview
 from summarizer.prompts import Prompt, load_prompt
 from summarizer.schemas import DocumentExtraction, OverviewDraft, schema_hash
 from summarizer.settings import Settings
-from summarizer.text import paragraphs
+from summarizer.text import content_words, paragraphs
 
 if TYPE_CHECKING:
     from summarizer.backends.base import Backend
@@ -246,7 +246,16 @@ def summarize(
                                     message=str(result))  # fmt: skip
                 )
                 continue
+            figures_here = {
+                f.quantity_span.start: f
+                for f in cands
+                if f.doc == ev.doc.id and f.kind == "figure" and f.quantity_span is not None
+            }
             for c in ground(result, ev, stats.grounding):
+                if c.quantity_span is not None and c.quantity_span.start in figures_here and c.topic:
+                    # The model's topic labels the evidence layer's figure: the value shown stays
+                    # the one found in the text; the label helps match it across sources.
+                    figures_here[c.quantity_span.start].labels.extend(content_words(c.topic))
                 if c.kind in ("figure", "quote"):
                     c.kind = "event"  # figures and quotes come from the evidence layer's spans
                 cands.append(c)

@@ -180,6 +180,10 @@ def stem(word: str) -> str:
         if len(w) > len(suf) + 3 and w.endswith(suf):
             w = w[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")
             break
+    if len(w) > 4 and w.endswith("e"):  # employee/employ, close/closing, agree/agreed
+        w = w[:-1]
+    if len(w) > 5 and w.endswith("ee"):
+        w = w[:-2]
     return w
 
 

@@ -1,0 +1,64 @@
+"""A second story the code has never seen (tests/fixtures/story_merger, Western formats): what
+the evidence layer finds alone, and what a capable model's topic labels add to it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from summarizer.backends.base import ExtractionRequest
+from summarizer.backends.fake import QueueBackend
+from summarizer.brief import Brief
+from summarizer.pipeline import summarize
+from summarizer.settings import Settings
+from summarizer.text import sentences
+
+STORY = Path(__file__).resolve().parent / "fixtures" / "story_merger"
+LABELS = {  # what a capable model calls each figure, in its own words
+    r"\$1\.2bn|\$1\.4 billion": ("deal value", "kind"),
+    r"\$4[25]\b": ("offer price per share", "kind"),
+    r"8,500|9,000": ("employees after merger", "kind"),
+}
+
+
+def labelling_model(request: ExtractionRequest) -> dict[str, object]:
+    article = request.messages[1]["content"]
+    article = article[article.index("<article>") + 9 : article.rindex("</article>")]
+    claims = []
+    for seg in sentences(article):
+        sentence = article[seg.start : seg.end]
+        for pattern, (topic, _) in LABELS.items():
+            m = re.search(pattern, sentence)
+            if m:
+                claims.append({"statement": sentence, "topic": topic, "kind": "figure",
+                               "quantity": m.group(0), "evidence": sentence})  # fmt: skip
+    return {"claims": claims}
+
+
+def _discrepancies(brief: Brief) -> list[set[str]]:
+    return [{v.value.display for v in d.values} for d in brief.discrepancies if d.scope == "across_sources"]
+
+
+def test_evidence_layer_alone_finds_the_copies(tmp_path: Path) -> None:
+    brief = summarize([STORY], Settings.resolve(env={}, cache_dir=tmp_path), backend=None)
+    pairs = {(d.source, d.original, d.kind) for d in brief.derivatives}
+    assert pairs == {("syndicated", "wire", "republication"), ("rewrite", "wire", "rewrite")}
+    assert {s.id for s in brief.sources if s.independent} == {"wire", "business_daily"}
+
+
+def test_model_labels_reveal_paraphrased_discrepancies(tmp_path: Path) -> None:
+    alone = summarize([STORY], Settings.resolve(env={}, cache_dir=tmp_path / "a"), backend=None)
+    assert {"$1.2 billion", "$1.4 billion"} not in _discrepancies(alone)  # told in other words
+    backend = QueueBackend(responder=labelling_model)
+    brief = summarize([STORY], Settings.resolve(env={}, cache_dir=tmp_path / "b"), backend=backend)
+    found = _discrepancies(brief)
+    assert {"$1.2 billion", "$1.4 billion"} in found
+    assert {"$42", "$45"} in found
+    assert {"about 8,500", "about 9,000"} in found
+    deal = next(d for d in brief.discrepancies if "$1.4 billion" in {v.value.display for v in d.values})
+    by_value = {v.value.display: set(v.sources) for v in deal.values}
+    assert by_value["$1.4 billion"] == {"business_daily"}
+    assert by_value["$1.2 billion"] == {"wire", "syndicated", "rewrite"}
+    assert set(next(v for v in deal.values if v.value.display == "$1.2 billion").derivative_sources) == {
+        "syndicated", "rewrite"
+    }
