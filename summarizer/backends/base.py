@@ -109,3 +109,18 @@ class LazyBackend:
             if self._real is None:
                 self._real = self._factory()
         return self._real.extract(request)
+
+
+def describe_failure(exc: BaseException, completion: Any) -> str:
+    """One short line for a model failure: a refusal as such, else the last attempt's error
+    (instructor's own message nests every attempt in XML)."""
+    try:
+        refusal = completion.choices[0].message.refusal
+    except Exception:  # noqa: BLE001 - any shape: no refusal to report
+        refusal = None
+    if refusal:
+        return f"the model refused: {' '.join(str(refusal).split())[:160]}"
+    attempts = getattr(exc, "failed_attempts", None) or []
+    last: BaseException = attempts[-1].exception if attempts else exc
+    text = str(last).split("For further information", 1)[0]
+    return f"{type(last).__name__}: {' '.join(text.split())[:200]}"

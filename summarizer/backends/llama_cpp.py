@@ -12,7 +12,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from summarizer.backends.base import ExtractionRequest, ExtractionResponse, gguf_identity, usage_of
+from summarizer.backends.base import (
+    ExtractionRequest,
+    ExtractionResponse,
+    describe_failure,
+    gguf_identity,
+    usage_of,
+)
 from summarizer.errors import BackendError, BackendUnavailable
 from summarizer.schemas import salvage_extraction
 
@@ -128,7 +134,7 @@ class LlamaCppBackend:
                     return salvaged
                 raise BackendError(
                     f"{request.doc_id}: invalid output after {exc.n_attempts} attempt(s):"
-                    f" {' '.join(str(exc).split())[:200]}",
+                    f" {describe_failure(exc, exc.last_completion)}",
                     attempts=exc.n_attempts,
                     last_completion=_content(exc.last_completion),
                 ) from None

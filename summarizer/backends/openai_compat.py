@@ -19,6 +19,7 @@ from summarizer.backends.base import (
     ExtractionRequest,
     ExtractionResponse,
     Usage,
+    describe_failure,
     endpoint_identity,
     usage_of,
 )
@@ -162,7 +163,7 @@ class OpenAIBackend:
                 return salvaged
             raise BackendError(
                 redact(f"{request.doc_id}: invalid output after {exc.n_attempts} attempt(s): "
-                       f"{_short(exc)}", [self._secret]),
+                       f"{describe_failure(exc, exc.last_completion)}", [self._secret]),
                 attempts=sent(), last_completion=_text(exc.last_completion),
             ) from None  # fmt: skip
         except openai.APIStatusError as exc:
