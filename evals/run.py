@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.score import GoldStory, ScoreReport, format_report_markdown, load_corpus, load_gold, score
+from evals.score import METRICS, GoldStory, ScoreReport, format_report_markdown, load_corpus, load_gold, score
 from summarizer.errors import EXIT_EVAL_FLOOR, EXIT_OK, ConfigError, SummarizerError
 from summarizer.settings import Settings
 
@@ -51,14 +51,7 @@ FLOOR_METRICS = (
 )
 """Metrics with a floor (score must be >= floor). ``unsupported_count`` has a ceiling instead."""
 CEILING_METRICS = ("unsupported_count",)
-TABLE_METRICS = (
-    "fact_recall",
-    "discrepancy_recall",
-    "attribution_precision",
-    "unsupported",
-    "derivative_f1",
-    "quote_recall",
-)
+TABLE_METRICS = METRICS
 
 Say = Callable[[str], None]
 
