@@ -35,7 +35,7 @@ from summarizer.brief import (
     Value,
 )
 from summarizer.evidence import Candidate, DocEvidence
-from summarizer.quantities import agree, human, is_money
+from summarizer.quantities import agree, is_money
 from summarizer.similarity import (
     TfIdf,
     UnionFind,
@@ -409,7 +409,6 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
 
     facts: list[Fact] = []
     single: list[Fact] = []
-    disc_refs: dict[int, list[str]] = defaultdict(list)
     for members in claim_groups:
         rep = _representative(members, derivative_of)
         rep_figs = mentions_by_sentence.get((rep.doc, rep.sentence), [])
@@ -481,7 +480,6 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
         fact.id = f"S{i}"
     for i, d in enumerate(discrepancies, 1):
         d.id = f"D{i}"
-    del disc_refs
 
     quotes = _quotes([c for c in cands if c.kind == "quote" and c.speaker is not None], tfidf)
     flags = plausibility(figs, discrepancies)
@@ -714,9 +712,4 @@ def _num(n: int) -> str:
     return _SMALL[n] if 0 <= n < len(_SMALL) else str(n)
 
 
-def describe_value(v: Value) -> str:
-    alts = "".join(f" / {a.display}" for a in v.alternatives)
-    return f"{v.display}{alts}"
-
-
-__all__ = ["MergeResult", "merge", "detect_derivatives", "group_figures", "human"]
+__all__ = ["MergeResult", "merge", "detect_derivatives", "group_figures"]

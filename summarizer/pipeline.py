@@ -328,4 +328,4 @@ def summarize(
     return brief
 
 
-__all__ = ["summarize", "chunk_text", "BackendError"]
+__all__ = ["summarize", "chunk_text"]

@@ -438,11 +438,3 @@ def agree(a: Value, b: Value) -> bool | None:
     if not verdicts:
         return None
     return any(verdicts)
-
-
-def value_key(v: Value) -> tuple[str, float]:
-    """A hashable key for grouping equal values (rounded to 3 significant figures)."""
-    n = v.value or 0.0
-    if n:
-        n = round(n, -int(math.floor(math.log10(abs(n)))) + 2)
-    return (v.unit, n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.brief import Brief, Fact, Value
+from summarizer.brief import Brief, Fact
 
 DASH = "\u2014"
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -20,11 +20,6 @@ def esc(text: str | None) -> str:
     t = re.sub(r"(?i)\b(https?|ftp)://", r"\1[:]//", t)
     t = re.sub(r"(?i)\bwww\.", "www[.]", t)
     return t
-
-
-def value_text(v: Value) -> str:
-    alts = "".join(f" / {a.display}" for a in v.alternatives)
-    return f"{v.display}{alts} (\u201c{esc(v.raw)}\u201d)"
 
 
 def _cite(ids: list[str], short: dict[str, str]) -> str:
