@@ -5,6 +5,7 @@ brief stays useful when the model is weak or absent."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -166,10 +167,8 @@ def find_quotes(text: str, sents: list[Span], names: list[str]) -> list[QuoteSpa
     out: list[QuoteSpan] = []
     i = 0
     last_speaker: tuple[int, str | None] = (-1, None)
-    para_of = {}
-    for p_index, (ps, pe) in enumerate(paragraphs(text)):
-        for k in range(ps, pe + 1):
-            para_of[k] = p_index
+    paras = paragraphs(text)
+    para_starts = [ps for ps, _ in paras]
     while i + 1 < len(marks):
         s, e = marks[i], marks[i + 1]
         inner = text[s + 1 : e]
@@ -177,7 +176,8 @@ def find_quotes(text: str, sents: list[Span], names: list[str]) -> list[QuoteSpa
             i += 1
             continue
         i += 2
-        para = para_of.get(s, -1)
+        k = bisect.bisect_right(para_starts, s) - 1
+        para = k if k >= 0 and s <= paras[k][1] else -1
         line_end = text.find("\n", e)
         line_end = len(text) if line_end < 0 else line_end
         line_start = text.rfind("\n", 0, s) + 1

@@ -124,8 +124,9 @@ def ground(
         quantity_span = None
         if claim.quantity:
             claimed = _claimed_value(claim)
-            in_span = [m for m in find_mentions(span.text)]
-            match = next((m for m in in_span if claimed and agree(m.value, claimed)), None)
+            match = next(
+                (m for m in find_mentions(span.text) if claimed and agree(m.value, claimed)), None
+            )
             if match is None:
                 report.dropped["quantity_not_in_evidence"] += 1
                 continue

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -157,12 +156,9 @@ class Extractor:
         try:
             draft = self.call("overview", prompt, content_hash, messages, OverviewDraft)
         except SummarizerError:
-            brief.run.grounding.dropped["overview_model_failed"] = 1
+            self.stats.grounding.dropped["overview_model_failed"] += 1
             return
-        dropped: Counter[str] = Counter()
-        sentences = grounded_overview(brief, draft, dropped)
-        for k, v in dropped.items():
-            brief.run.grounding.dropped[k] = brief.run.grounding.dropped.get(k, 0) + v
+        sentences = grounded_overview(brief, draft, self.stats.grounding.dropped)
         if sentences:
             brief.overview = sentences
 
@@ -238,6 +234,11 @@ def summarize(
                 results = list(pool.map(run, evidence))
         finally:
             cache.close()
+        figure_at = {
+            (f.doc, f.quantity_span.start): f
+            for f in cands
+            if f.kind == "figure" and f.quantity_span is not None
+        }
         for ev, result in results:
             if isinstance(result, SummarizerError):
                 status[ev.doc.id] = "evidence_only"
@@ -246,16 +247,12 @@ def summarize(
                                     message=str(result))  # fmt: skip
                 )
                 continue
-            figures_here = {
-                f.quantity_span.start: f
-                for f in cands
-                if f.doc == ev.doc.id and f.kind == "figure" and f.quantity_span is not None
-            }
             for c in ground(result, ev, stats.grounding):
-                if c.quantity_span is not None and c.quantity_span.start in figures_here and c.topic:
+                figure = figure_at.get((c.doc, c.quantity_span.start)) if c.quantity_span else None
+                if figure is not None and c.topic:
                     # The model's topic labels the evidence layer's figure: the value shown stays
                     # the one found in the text; the label helps match it across sources.
-                    figures_here[c.quantity_span.start].labels.extend(content_words(c.topic))
+                    figure.labels.extend(content_words(c.topic))
                 if c.kind in ("figure", "quote"):
                     c.kind = "event"  # figures and quotes come from the evidence layer's spans
                 cands.append(c)
@@ -275,23 +272,26 @@ def summarize(
         for k, v in model_meta.get(s.id, {}).items():
             if getattr(s, k) is None and v.lower() in plain:
                 setattr(s, k, v)  # kept only when the text states it, outside JSON-like lines
-    g = stats.grounding
-    run_info = RunInfo(
-        backend=getattr(backend, "name", "none") if backend is not None else "none",
-        model=getattr(backend, "model", None),
-        endpoint=getattr(backend, "endpoint", None),
-        prompt_version=prompt_version,
-        documents=len(loaded.documents),
-        model_calls=stats.model_calls,
-        cache_hits=stats.cache_hits,
-        prompt_tokens=stats.prompt_tokens,
-        completion_tokens=stats.completion_tokens,
-        wall_seconds=round(time.perf_counter() - started, 3),
-        grounding=GroundingStats(
-            proposed=g.proposed, grounded=g.grounded, dropped=dict(g.dropped),
-            evidence_candidates=sum(1 for c in cands if c.origin == "evidence"),
-        ),  # fmt: skip
-    )
+
+    def run_info() -> RunInfo:
+        g = stats.grounding
+        return RunInfo(
+            backend=getattr(backend, "name", "none") if backend is not None else "none",
+            model=getattr(backend, "model", None),
+            endpoint=getattr(backend, "endpoint", None),
+            prompt_version=prompt_version,
+            documents=len(loaded.documents),
+            model_calls=stats.model_calls,
+            cache_hits=stats.cache_hits,
+            prompt_tokens=stats.prompt_tokens,
+            completion_tokens=stats.completion_tokens,
+            wall_seconds=round(time.perf_counter() - started, 3),
+            grounding=GroundingStats(
+                proposed=g.proposed, grounded=g.grounded, dropped=dict(g.dropped),
+                evidence_candidates=sum(1 for c in cands if c.origin == "evidence"),
+            ),  # fmt: skip
+        )
+
     for dropped_id, kept_id in loaded.duplicates:
         failures.append(
             DocumentFailure(source=dropped_id, stage="load", error="Duplicate",
@@ -299,7 +299,7 @@ def summarize(
         )
     brief = Brief(
         title=merged.title,
-        run=run_info,
+        run=run_info(),
         sources=merged.sources,
         derivatives=merged.derivatives,
         overview=merged.overview,
@@ -320,11 +320,7 @@ def summarize(
             extractor.overview(brief)
         finally:
             cache.close()
-        brief.run.model_calls = stats.model_calls
-        brief.run.cache_hits = stats.cache_hits
-        brief.run.prompt_tokens = stats.prompt_tokens
-        brief.run.completion_tokens = stats.completion_tokens
-        brief.run.wall_seconds = round(time.perf_counter() - started, 3)
+        brief.run = run_info()  # the overview call counts too
     return brief
 
 
