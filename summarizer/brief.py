@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class _Model(BaseModel):
@@ -120,6 +120,14 @@ class Quote(_Model):
     evidence: list[Span]
 
 
+class SetApart(_Model):
+    """A document about another event than the brief's story: listed, never merged."""
+
+    source: str = Field(description="Source id.")
+    event: str = Field(description="A short label of the other event (who, what, when).")
+    reason: str = Field(description="Why it is another event, in one sentence.")
+
+
 class Flag(_Model):
     kind: Literal["implausible", "inconsistent"]
     message: str
@@ -174,6 +182,10 @@ class Brief(_Model):
     discrepancies: list[Discrepancy] = Field(default_factory=list)
     single_source: list[Fact] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    set_apart: list[SetApart] = Field(
+        default_factory=list,
+        description="Documents about another event: listed with the reason, never merged.",
+    )
     flags: list[Flag] = Field(default_factory=list)
     failures: list[DocumentFailure] = Field(default_factory=list)
 

@@ -1,4 +1,5 @@
-"""The core knows no provider: only summarizer/backends may import an SDK."""
+"""Layering: the core knows no provider (only summarizer/backends may import an SDK), never
+imports the eval, and no module imports another that imports it back."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SDKS = {"openai", "instructor", "llama_cpp"}
-CORE = sorted(p for p in (ROOT / "summarizer").rglob("*.py") if "backends" not in p.parts)
+SDKS = {"openai", "instructor", "llama_cpp", "xllamacpp"}
+CORE = sorted(p for p in (ROOT / "summarizer").rglob("*.py") if not {"backends", "eval"} & set(p.parts))
 
 
 @pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(ROOT)))
@@ -34,3 +35,52 @@ def test_published_schema_is_current() -> None:
 
     published = (ROOT / "schema" / "brief.schema.json").read_text()
     assert published == Brief.json_schema_text(), "run: summarizer schema -o schema/brief.schema.json"
+
+
+def _imports(path: Path, top_level_only: bool) -> set[str]:
+    """summarizer.* modules a file imports (at module level only, if asked), outside TYPE_CHECKING."""
+    tree = ast.parse(path.read_text())
+    nodes: list[ast.AST] = list(tree.body) if top_level_only else list(ast.walk(tree))
+    out: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
+            continue
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("summarizer")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("summarizer"):
+            out.add(node.module)
+    return out
+
+
+def _module(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_core_never_imports_the_eval(path: Path) -> None:
+    assert not any(m.startswith("summarizer.eval") for m in _imports(path, top_level_only=False)), path.name
+
+
+def test_no_import_cycles() -> None:
+    files = sorted((ROOT / "summarizer").rglob("*.py"))
+    graph = {_module(p): {m for m in _imports(p, top_level_only=True) if m != _module(p)} for p in files}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(mod: str) -> None:
+        state[mod] = 1
+        stack.append(mod)
+        for dep in sorted(graph.get(mod, ())):
+            if state.get(dep) == 1:
+                raise AssertionError("import cycle: " + " -> ".join([*stack[stack.index(dep):], dep]))
+            if dep in graph and not state.get(dep):
+                visit(dep)
+        stack.pop()
+        state[mod] = 2
+
+    for mod in graph:
+        if not state.get(mod):
+            visit(mod)
+

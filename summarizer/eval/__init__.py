@@ -1,7 +1,5 @@
-"""Eval harness: gold labels, a deterministic scorer and a gold-built reference brief.
+"""The eval harness: gold labels (``evals/gold``), a deterministic scorer, baselines and a runner.
 
-See ``evals/GUIDE.md``. Public API: :func:`evals.score.score`, :class:`evals.score.ScoreReport`,
-:func:`evals.score.format_report_markdown`, :class:`evals.score.BriefSchemaError`,
-:func:`evals.score.load_gold`, :func:`evals.score.load_corpus`, :func:`evals.score.check_gold`
-and :func:`evals.goldbrief.brief_from_gold`.
+It reads briefs, never the pipeline's internals, and the core never imports it: ``summarizer
+eval`` reaches :func:`summarizer.eval.run.run_cli` by name. See ``evals/GUIDE.md``.
 """

@@ -1,7 +1,7 @@
-"""``python -m evals``: the same command as ``summarizer eval`` (one parser, one set of flags,
+"""``python -m summarizer.eval``: the same command as ``summarizer eval`` (one parser, one set of flags,
 the same exit codes).
 
-python -m evals --backends none,llama --out eval-report --check-floors
+python -m summarizer.eval --backends none,llama --out eval-report --check-floors
 """
 
 from __future__ import annotations

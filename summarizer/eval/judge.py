@@ -12,9 +12,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from evals.score import GoldStory, ScoreReport
 from summarizer.brief import Brief
 from summarizer.errors import BackendError, ConfigError
+from summarizer.eval.gold import GoldStory
+from summarizer.eval.score import ScoreReport
 from summarizer.settings import Settings
 
 SYSTEM = (

@@ -1,7 +1,8 @@
 """Eval runner: summarise every gold story with each backend, score the briefs, write a report.
 
 ``run_eval(backends, settings, out_dir)`` runs :func:`summarizer.pipeline.summarize` on every
-story in ``evals/gold/*.json`` once per backend, scores each brief with :func:`evals.score.score`
+story in ``evals/gold/*.json`` once per backend (the baselines ``lead`` and ``dump`` build their
+briefs from the texts instead), scores each brief with :func:`summarizer.eval.score.score`
 (deterministic, no model), and writes into ``out_dir``:
 
 - ``report.md``: per-metric scores side by side, per-item hit/miss, run stats (for people);
@@ -20,7 +21,6 @@ import argparse
 import datetime as _dt
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,30 +28,38 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.score import METRICS, GoldStory, ScoreReport, format_report_markdown, load_corpus, load_gold, score
 from summarizer.errors import EXIT_EVAL_FLOOR, EXIT_OK, ConfigError, SummarizerError
+from summarizer.eval.baselines import BASELINES
+from summarizer.eval.gold import GoldStory, load_corpus, load_gold
+from summarizer.eval.report import (
+    check,
+    format_report_markdown,
+    load_floors,
+    render_markdown,
+    score_table,
+    summary,
+)
+from summarizer.eval.score import ScoreReport, score
 from summarizer.settings import Settings
 
 if TYPE_CHECKING:
     from summarizer.backends.base import Backend
 
-EVALS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = EVALS_DIR.parent
-GOLD_DIR = EVALS_DIR / "gold"
-DEFAULT_FLOORS = EVALS_DIR / "floors.json"
+EVALS_ENV = "SUMMARIZER_EVALS"
 FLOORS_ENV = "SUMMARIZER_FLOORS"
+KNOWN_BACKENDS = ("none", "llama", "openai", *BASELINES)
 
-KNOWN_BACKENDS = ("none", "llama", "openai")
-FLOOR_METRICS = (
-    "fact_recall",
-    "discrepancy_recall",
-    "attribution_precision",
-    "derivative_f1",
-    "quote_recall",
-)
-"""Metrics with a floor (score must be >= floor). ``unsupported_count`` has a ceiling instead."""
-CEILING_METRICS = ("unsupported_count",)
-TABLE_METRICS = METRICS
+
+def evals_dir() -> Path:
+    """Where the gold, corpus and floors live: $SUMMARIZER_EVALS, ./evals, or the source tree's."""
+    env = os.environ.get(EVALS_ENV)
+    if env:
+        return Path(env)
+    here = Path.cwd() / "evals"
+    if (here / "gold").is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "evals"
+
 
 Say = Callable[[str], None]
 
@@ -60,7 +68,7 @@ Say = Callable[[str], None]
 
 
 def gold_paths(gold_dir: Path | None = None) -> list[Path]:
-    return sorted((gold_dir or GOLD_DIR).glob("*.json"))
+    return sorted((gold_dir or evals_dir() / "gold").glob("*.json"))
 
 
 def corpus_dir(gold: GoldStory, gold_path: Path) -> Path:
@@ -86,20 +94,7 @@ def floors_path(explicit: Path | str | None = None) -> Path:
     if explicit:
         return Path(explicit)
     env = os.environ.get(FLOORS_ENV)
-    return Path(env) if env else DEFAULT_FLOORS
-
-
-def load_floors(path: Path | str | None = None) -> dict[str, dict[str, float]]:
-    """``{backend: {metric: floor}}`` from the floors file (``unsupported_count`` is a ceiling)."""
-    p = floors_path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"cannot read floors file {p}: {exc}") from None
-    floors = data.get("floors")
-    if not isinstance(floors, dict):
-        raise ConfigError(f"floors file {p} has no 'floors' object")
-    return {str(b): {str(m): float(v) for m, v in ms.items()} for b, ms in floors.items()}
+    return Path(env) if env else evals_dir() / "floors.json"
 
 
 # --------------------------------------------------------------------------- running
@@ -122,7 +117,7 @@ def _cache_policy(settings: Settings) -> str:
 
 def build_backend(name: str, settings: Settings) -> Backend | None:
     """The backend object for ``name`` (None for "none"); raises SummarizerError if unusable."""
-    if name == "none":
+    if name == "none" or name in BASELINES:
         return None
     from summarizer.backends import resolve_backend
 
@@ -136,6 +131,7 @@ def _item_rows(report: ScoreReport) -> dict[str, list[dict[str, Any]]]:
             ("facts", report.facts),
             ("discrepancies", report.discrepancies),
             ("quotes", report.quotes),
+            ("other_events", report.other_event_items),
         )
     }
 
@@ -163,7 +159,10 @@ def _run_story(
 
     started = time.perf_counter()
     try:
-        brief = summarize(files, settings, backend=backend, progress=progress)
+        if backend_name in BASELINES:
+            brief = BASELINES[backend_name](texts, story.story)
+        else:
+            brief = summarize(files, settings, backend=backend, progress=progress)
     except Exception as exc:  # noqa: BLE001 - one story's failure is a row in the report
         row.update(status="error", error=f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
         return row
@@ -180,12 +179,14 @@ def _run_story(
         brief_json=json_path.name,
         brief_md=md_path.name,
         model=r.model,
+        split=story.split,
         scores=report.scores(),
         unsupported_count=report.unsupported_count,
-        unsupported_checked=report.unsupported_checked,
-        derivative_precision=report.derivative_precision,
-        derivative_recall=report.derivative_recall,
+        false_discrepancies=report.false_discrepancies,
+        discrepancy_source_accuracy=report.discrepancy_source_accuracy,
+        contradictions=report.contradictions,
         length_words=report.length_words,
+        budget_words=report.budget_words,
         items=_item_rows(report),
         run=r.model_dump(mode="json"),
         failures=[f.model_dump(mode="json") for f in brief.failures],
@@ -215,13 +216,12 @@ def run_eval(
     out.mkdir(parents=True, exist_ok=True)
     stories = [(p, load_gold(p)) for p in gold_paths(gold_dir)]
     if not stories:
-        raise ConfigError(f"no gold files in {gold_dir or GOLD_DIR}")
+        raise ConfigError(f"no gold files in {gold_dir or evals_dir() / 'gold'}")
     policy = _cache_policy(settings)
     result: dict[str, Any] = {
         "generated": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "stories": [p.stem for p, _ in stories],
-        "titles": {p.stem: s.story for p, s in stories},
-        "backends": names,
+        "stories": [{"id": p.stem, "split": s.split, "title": s.story} for p, s in stories],
+        "backend_names": names,
         "cache": {
             "fresh": "a fresh temporary cache per backend",
             "user": f"user cache {settings.cache_dir}",
@@ -260,7 +260,7 @@ def run_eval(
                 result["runs"].append(row)
     if judge:
         _add_judge(result, settings, stories, say)
-    result["summary"] = summary(result)
+    result["backends"] = summary(result)
     if check_floors:
         fpath = floors_path(floors_file)
         result["floors"] = {"file": str(fpath), "misses": check(result, load_floors(fpath))}
@@ -279,7 +279,7 @@ def _add_judge(
         result["notes"].append("judge: skipped: no endpoint configured (--base-url or SUMMARIZER_BASE_URL)")
         say("eval: judge skipped: no endpoint configured")
         return
-    from evals.judge import judge_misses
+    from summarizer.eval.judge import judge_misses
 
     gold_by_story = {p.stem: s for p, s in stories}
     for row in result["runs"]:
@@ -292,177 +292,15 @@ def _add_judge(
             row["judge_error"] = f"{type(exc).__name__}: {exc}"
 
 
-# --------------------------------------------------------------------------- summary and floors
-
-
-def summary(result: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """Per backend: the mean of each metric (and of unsupported_count) over the stories."""
-    out: dict[str, dict[str, float]] = {}
-    for name in result["backends"]:
-        rows = [r for r in result["runs"] if r["backend"] == name and r["status"] == "ok"]
-        if not rows:
-            continue
-        agg = {m: statistics.fmean(r["scores"][m] for r in rows) for m in TABLE_METRICS}
-        agg["unsupported_count"] = statistics.fmean(r["unsupported_count"] for r in rows)
-        out[name] = {k: round(v, 4) for k, v in agg.items()}
-    return out
-
-
-def check(result: dict[str, Any], floors: dict[str, dict[str, float]]) -> list[str]:
-    """One line per missed floor. A backend with floors that failed to run misses them all;
-    a skipped backend (openai without an endpoint) is not checked."""
-    misses: list[str] = []
-    summ = result.get("summary") or summary(result)
-    for name in result["backends"]:
-        limits = floors.get(name)
-        if not limits:
-            continue
-        info = result["backend_info"].get(name, {})
-        if info.get("status") == "skipped":
-            continue
-        if name not in summ or info.get("status") == "error":
-            misses.append(f"{name}: not scored ({info.get('error') or 'no run'}); floors not met")
-            continue
-        for metric, limit in limits.items():
-            got = summ[name].get(metric)
-            if got is None:
-                misses.append(f"{name}: {metric}: unknown metric in floors file")
-            elif metric in CEILING_METRICS:
-                if got > limit:
-                    misses.append(f"{name}: {metric} {got:g} is above its ceiling {limit:g}")
-            elif got < limit:
-                misses.append(f"{name}: {metric} {got:.3f} is below its floor {limit:.3f}")
-    return misses
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-_KIND = {"facts": "fact", "discrepancies": "discrepancy", "quotes": "quote"}
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.3f}"
-
-
-def score_table(result: dict[str, Any]) -> str:
-    """Per-metric scores side by side, one column per backend (means over stories)."""
-    names = list(result["backends"])
-    summ = result.get("summary") or summary(result)
-    head = "| metric | " + " | ".join(names) + " |"
-    lines = [head, "|" + " --- |" * (len(names) + 1)]
-
-    def cell(name: str, metric: str) -> str:
-        if name not in summ:
-            return str(result["backend_info"].get(name, {}).get("status", "n/a"))
-        v = summ[name][metric]
-        return f"{v:g}" if metric == "unsupported_count" else _fmt(v)
-
-    for metric in (*TABLE_METRICS, "unsupported_count"):
-        lines.append(f"| {metric} | " + " | ".join(cell(n, metric) for n in names) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def _stats_table(result: dict[str, Any]) -> list[str]:
-    lines = [
-        "| story | backend | status | model | wall s | load s | model calls | cache hits | tokens (prompt+completion)"
-        " | grounding proposed / grounded / dropped | failures |",
-        "|" + " --- |" * 11,
-    ]
-    for name in result["backends"]:
-        info = result["backend_info"][name]
-        rows = [r for r in result["runs"] if r["backend"] == name]
-        if not rows:
-            lines.append(f"| - | {name} | {info['status']}: {info['error'] or ''} |" + " |" * 8)
-        for r in rows:
-            if r["status"] != "ok":
-                lines.append(f"| {r['story']} | {name} | error: {r['error']} |" + " |" * 8)
-                continue
-            run = r["run"]
-            g = run["grounding"]
-            dropped = sum(g["dropped"].values())
-            why = ", ".join(f"{k} {v}" for k, v in sorted(g["dropped"].items()))
-            lines.append(
-                f"| {r['story']} | {name} | ok | {run['model'] or '-'} | {run['wall_seconds']:.2f}"
-                f" | {info['load_seconds']:.2f} | {run['model_calls']} | {run['cache_hits']}"
-                f" | {run['prompt_tokens']}+{run['completion_tokens']}"
-                f" | {g['proposed']} / {g['grounded']} / {dropped}{f' ({why})' if why else ''}"
-                f" | {len(r['failures'])} |"
-            )
-    return lines
-
-
-def render_markdown(result: dict[str, Any]) -> str:
-    lines = [
-        "# Eval report",
-        "",
-        f"Generated {result['generated']}; stories: {', '.join(result['stories'])}; cache: {result['cache']}.",
-        "Scores are deterministic (evals/score.py); means over stories. `unsupported` is"
-        " 1 - unsupported/checked; `unsupported_count` is the raw count.",
-        "",
-        score_table(result).rstrip("\n"),
-        "",
-    ]
-    if result["notes"]:
-        lines += ["## Notes", ""] + [f"- {n}" for n in result["notes"]] + [""]
-    floors = result.get("floors")
-    if floors is not None:
-        lines += [f"## Floors ({floors['file']})", ""]
-        lines += [f"- MISSED: {m}" for m in floors["misses"]] or ["- all floors met"]
-        lines.append("")
-    lines += ["## Runs", ""] + _stats_table(result) + [""]
-    ok = [r for r in result["runs"] if r["status"] == "ok"]
-    for story in result["stories"]:
-        rows = [r for r in ok if r["story"] == story]
-        if not rows:
-            continue
-        lines += [f"## Gold items: {story} ({result['titles'][story]})", ""]
-        lines.append("| kind | item | weight | " + " | ".join(r["backend"] for r in rows) + " |")
-        lines.append("|" + " --- |" * (3 + len(rows)))
-        first = rows[0]["items"]
-        for kind in ("facts", "discrepancies", "quotes"):
-            for i, item in enumerate(first[kind]):
-                marks = " | ".join("hit" if r["items"][kind][i]["hit"] else "**miss**" for r in rows)
-                lines.append(f"| {_KIND[kind]} | `{item['id']}` | {item['weight']:g} | {marks} |")
-        lines.append("")
-        for r in rows:
-            misses = [
-                (k, it) for k in ("facts", "discrepancies", "quotes") for it in r["items"][k] if not it["hit"]
-            ]
-            lines += [f"### {r['backend']}: {len(misses)} missed", ""]
-            lines += [f"- {_KIND[k]} `{it['id']}`: {it['reason']}" for k, it in misses] or ["- none"]
-            if r["unsupported_count"]:
-                unsup = r["score_report"]["unsupported_items"]
-                lines.append(
-                    "- unsupported: " + ", ".join(f"{u['kind']} `{u['text']}` ({u['where']})" for u in unsup)
-                )
-            if "judge" in r:
-                lines += [
-                    "",
-                    f"Judge verdicts on {r['backend']}'s missed facts (not part of the scores):",
-                    "",
-                ]
-                lines += [
-                    f"- `{v['gold_id']}`: {'present' if v['supported'] else 'absent'}"
-                    f"{' as ' + v['brief_item_id'] if v.get('brief_item_id') else ''}: {v['reason']}"
-                    for v in r["judge"]
-                ] or ["- no missed facts"]
-            if r.get("judge_error"):
-                lines.append(f"- judge failed: {r['judge_error']}")
-            lines += [
-                "",
-                f"Brief: `{r['brief_md']}`, `{r['brief_json']}`; full score: `{r['story']}.{r['backend']}.score.md`",
-                "",
-            ]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 # --------------------------------------------------------------------------- command line
 
 
 def run_cli(args: argparse.Namespace, settings: Settings) -> int:
     """``summarizer eval`` / ``python -m evals``: run, print the table, check floors."""
     quiet = bool(getattr(args, "quiet", False))
+    gold_dir = Path(args.gold_dir) if getattr(args, "gold_dir", None) else None
+    if getattr(args, "lint", False):
+        return lint_cli(gold_dir)
 
     def say(msg: str) -> None:
         if not quiet:
@@ -472,6 +310,7 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
         parse_backends(args.backends),
         settings,
         Path(args.out),
+        gold_dir=gold_dir,
         judge=bool(getattr(args, "judge", False)),
         check_floors=bool(getattr(args, "check_floors", False)),
         say=say,
@@ -488,3 +327,18 @@ def run_cli(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_EVAL_FLOOR
         print("floors: all met")
     return EXIT_OK
+
+
+def lint_cli(gold_dir: Path | None) -> int:
+    """``summarizer eval --lint``: every story's gold against its texts; exit 6 on a problem."""
+    from summarizer.eval.lint import check_gold
+
+    problems = 0
+    for path in gold_paths(gold_dir):
+        gold = load_gold(path)
+        found = check_gold(gold, load_corpus(corpus_dir(gold, path)))
+        problems += len(found)
+        print(f"{path.stem} ({gold.split}): {'ok' if not found else f'{len(found)} problem(s)'}")
+        for line in found:
+            print(f"  {line}")
+    return EXIT_EVAL_FLOOR if problems else EXIT_OK
