@@ -1,5 +1,9 @@
-"""Prompt templates under prompts/: a front-matter header (name, version, variables) and two
-sections, ``# system`` and ``# user``, rendered with Jinja2. Checked on load."""
+"""Prompt templates: a front-matter header (name, version, variables) and two sections,
+``# system`` and ``# user``, rendered with Jinja2. Checked on load.
+
+The templates live in the top-level ``prompts/`` folder, which the build maps to the package
+``summarizer.templates`` (see pyproject.toml), so a wheel carries them as package data; they
+are read through importlib.resources, from a wheel, an editable install or a zip alike."""
 
 from __future__ import annotations
 
@@ -7,13 +11,12 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from summarizer.errors import PromptError
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-if not PROMPTS_DIR.is_dir():  # installed as a wheel: prompts ship inside the package
-    PROMPTS_DIR = Path(__file__).resolve().parent / "prompts"
+TEMPLATES_PACKAGE = "summarizer.templates"
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,15 @@ def parse_prompt(text: str, path: Path) -> Prompt:
 
 @lru_cache(maxsize=16)
 def load_prompt(name: str, directory: Path | None = None) -> Prompt:
-    path = (directory or PROMPTS_DIR) / f"{name}.md"
-    if not path.is_file():
-        raise PromptError(f"prompt file not found: {path}")
-    return parse_prompt(path.read_text(encoding="utf-8"), path)
+    """The named template, from ``directory`` if given, else the package data."""
+    if directory is not None:
+        path = directory / f"{name}.md"
+        if not path.is_file():
+            raise PromptError(f"prompt file not found: {path}")
+        return parse_prompt(path.read_text(encoding="utf-8"), path)
+    try:
+        resource = resources.files(TEMPLATES_PACKAGE) / f"{name}.md"
+        text = resource.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        raise PromptError(f"prompt {name!r} not found in package data {TEMPLATES_PACKAGE}") from None
+    return parse_prompt(text, Path(str(resource)))

@@ -1,0 +1,1 @@
+"""Prompt templates, shipped as package data of ``summarizer.templates`` (see summarizer/prompts.py)."""
