@@ -203,7 +203,10 @@ def format_report_markdown(report: ScoreReport) -> str:
     ):  # fmt: skip
         lines += ["", f"## {title}", ""]
         lines += [f"- [{'x' if r.hit else ' '}] `{r.id}` (w={r.weight:g}): {r.reason}" for r in results] or ["- none"]
-    bad = [s for s in report.statements if s.verdict in ("contradiction", "unsupported") or s.wrong_sources]
+    bad = [
+        s for s in report.statements
+        if not s.ref.startswith("discrepancies") and (s.verdict in ("contradiction", "unsupported") or s.wrong_sources)
+    ]  # fmt: skip
     lines += ["", "## Statements that cost", ""]
     lines += [
         f"- `{s.ref}`: {s.verdict}" + (f" ({', '.join(s.gold)})" if s.gold else "")

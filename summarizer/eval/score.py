@@ -138,6 +138,7 @@ class _Stmt:
     sources: list[str]
     evidence: list[Span]
     is_discrepancy: bool = False
+    also: str = ""  # for overview sentences: the topics and values of the discrepancies they cite
     words: int = 0
     within: bool = True
     verdicts: dict[str, str] = field(default_factory=dict)
@@ -146,6 +147,7 @@ class _Stmt:
 def _statements(brief: Brief) -> list[_Stmt]:
     """The brief's statements in reading order: overview, discrepancies, facts, single-source."""
     by_id: dict[str, tuple[list[str], list[Span]]] = {}
+    disc_text = {d.id: d.topic + " " + " ".join(v.value.raw for v in d.values) for d in brief.discrepancies}
     for f in [*brief.facts, *brief.single_source]:
         by_id[f.id] = (f.sources, f.evidence)
     for d in brief.discrepancies:
@@ -157,7 +159,8 @@ def _statements(brief: Brief) -> list[_Stmt]:
     for i, sent in enumerate(brief.overview):
         srcs = [s for r in sent.refs for s in by_id.get(r, ([], []))[0]]
         ev = [s for r in sent.refs for s in by_id.get(r, ([], []))[1]]
-        out.append(_Stmt(f"overview[{i}]", Text.of(sent.text), list(dict.fromkeys(srcs)), ev))
+        also = " | ".join(disc_text[r] for r in sent.refs if r in disc_text)
+        out.append(_Stmt(f"overview[{i}]", Text.of(sent.text), list(dict.fromkeys(srcs)), ev, also=also))
     for d in brief.discrepancies:
         raws = " vs ".join(v.value.raw for v in d.values)
         srcs, ev = by_id[d.id]
@@ -181,6 +184,8 @@ def _supported(stmt: _Stmt, texts: Mapping[str, str]) -> bool:
     """Does a statement that matches no gold fact say only what its own evidence says: its
     figures, its names, 60% of its content words, no negation or reversal the evidence lacks?"""
     ev = " | ".join(s.text for s in stmt.evidence if texts.get(s.source, "")[s.start : s.end] == s.text)
+    if ev and stmt.also:
+        ev += " | " + stmt.also
     if not ev:
         return False
     ev_text = Text.of(ev)

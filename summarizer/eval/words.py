@@ -60,7 +60,8 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalised word tokens (letters and digits), in order."""
-    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", norm_text(text))
+    found = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", norm_text(text))
+    return [t[:-2] if t.endswith("'s") else t for t in found]  # possessives: Modi's -> modi
 
 
 def content_stems(text: str) -> set[str]:
@@ -104,7 +105,7 @@ OPPOSITES: tuple[tuple[frozenset[str], ...], ...] = tuple(
             "cut reduce reduction lower curb avoid decrease fall drop save",
             "raise increase boost rise grow add",
         ),
-        ("every each all", "only single"),
+        ("every each all per", "only single"),
         ("day daily", "week weekly", "month monthly", "year yearly annual annually"),
         ("win won victory", "lose lost defeat"),
         ("more over above", "less fewer under below"),
@@ -113,13 +114,15 @@ OPPOSITES: tuple[tuple[frozenset[str], ...], ...] = tuple(
 
 
 def reverses(gold_phrasings: list[str], statement: str) -> bool:
-    """Does the statement take another side of an opposition than every gold phrasing does?"""
+    """Does the statement take another side of an opposition than the gold does? Only when
+    every gold phrasing takes the same one side (so "A before B" told as "B after A" in another
+    phrasing is no reversal)."""
     said = {stem(t) for t in tokens(statement)}
     gold = [{stem(t) for t in tokens(p)} for p in gold_phrasings]
     for group in OPPOSITES:
         mine = {i for i, side in enumerate(group) if side & said}
-        theirs = [t for g in gold if (t := {i for i, side in enumerate(group) if side & g})]
-        if len(mine) == 1 and theirs and all(len(t) == 1 and t != mine for t in theirs):
+        theirs = [{i for i, side in enumerate(group) if side & g} for g in gold]
+        if len(mine) == 1 and all(t == theirs[0] and len(t) == 1 for t in theirs) and theirs[0] != mine:
             return True
     return False
 
