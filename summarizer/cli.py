@@ -28,32 +28,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"summarizer: error: {message}\n")
 
 
-def _add_backend_flags(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("model")
-    g.add_argument("--backend", choices=["auto", "openai", "llama", "none"], help="default: auto")
-    g.add_argument("--model", help="model name at the endpoint (openai backend)")
-    g.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
-    g.add_argument("--api-key", dest="api_key", help="API key (prefer SUMMARIZER_API_KEY)")
-    g.add_argument("--model-path", dest="model_path", type=Path, help="GGUF file (llama backend)")
-    g.add_argument("--mode", choices=["auto", "json_schema", "json", "tools", "md_json"])
-    g.add_argument("--timeout", type=float, help="seconds per request (default 120)")
-    g.add_argument("--max-retries", dest="max_retries", type=int, help="transport retries (default 4)")
-    g.add_argument("--concurrency", type=int, help="documents in flight (default 4)")
-    g.add_argument("--temperature", type=float)
-    g.add_argument("--max-tokens", dest="max_tokens", type=int)
-    g.add_argument("--seed", type=int)
-    g.add_argument("--overview", choices=["auto", "model", "facts"],
-                   help="who writes the overview (default auto: the model for endpoints)")
-    c = p.add_argument_group("cache and input")
-    c.add_argument("--cache-dir", dest="cache_dir", type=Path, help="default ~/.cache/summarizer")
-    c.add_argument("--no-cache", dest="no_cache", action="store_true", default=None)
-    c.add_argument("--max-bytes", dest="max_bytes", type=int, help="reject larger files (default 5 MB)")
+def _add_setting_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per setting that has one, from the settings table (type, choices and help too)."""
+    import typing
+
+    from summarizer.settings import OPTIONS, Settings
+
+    g = p.add_argument_group("settings (flag > environment > default; see the README)")
+    for o in OPTIONS:
+        if o.flag is None:
+            continue
+        ann = Settings.model_fields[o.name].annotation
+        kind = ann
+        if typing.get_origin(ann) is not typing.Literal and typing.get_args(ann):  # X | None
+            kind = next(a for a in typing.get_args(ann) if a is not type(None))
+        if typing.get_origin(kind) is typing.Literal:
+            g.add_argument(o.flag, dest=o.name, choices=list(typing.get_args(kind)), help=o.meaning)
+        elif kind is bool:
+            g.add_argument(o.flag, dest=o.name, action="store_true", default=None, help=o.meaning)
+        else:
+            convert: dict[object, type] = {int: int, float: float, Path: Path}
+            g.add_argument(o.flag, dest=o.name, type=convert.get(kind, str), help=o.meaning)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary on stderr")
-
-
-SETTING_FLAGS = ("backend", "model", "base_url", "api_key", "model_path", "mode", "timeout",
-                 "max_retries", "concurrency", "temperature", "max_tokens", "seed", "cache_dir",
-                 "no_cache", "max_bytes", "overview")  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,9 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     b = sub.add_parser("brief", help="write a consolidated brief of FILES")
     b.add_argument("files", nargs="+", help="article files or folders (.txt .md .html)")
-    b.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+    b.add_argument("-o", "--output", help="write here instead of stdout; a folder (OUT/) gets one brief per story")
     b.add_argument("--format", choices=["md", "json", "html"], default=None, help="default: md, or from -o's suffix")
-    _add_backend_flags(b)
+    _add_setting_flags(b)
     e = sub.add_parser("eval", help="score briefs of the eval stories against their gold labels")
     e.add_argument(
         "--backends", default="none,lead,dump",
@@ -75,16 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", type=Path, default=Path("eval-report"), help="report folder")
     e.add_argument("--check-floors", action="store_true", help="exit 6 if a floor is missed")
     e.add_argument("--judge", action="store_true", help="let the configured endpoint judge misses")
-    _add_backend_flags(e)
+    _add_setting_flags(e)
     s = sub.add_parser("schema", help="print the brief's JSON Schema")
     s.add_argument("-o", "--output", type=Path)
     return p
 
 
 def settings_from(args: argparse.Namespace) -> Any:
-    from summarizer.settings import Settings
+    from summarizer.settings import OPTIONS, Settings
 
-    flags = {k: getattr(args, k, None) for k in SETTING_FLAGS}
+    flags = {o.name: getattr(args, o.name, None) for o in OPTIONS if o.flag}
     return Settings.resolve(**flags)
 
 
@@ -112,53 +108,70 @@ class _Progress:
             self.bar.stop()
 
 
+def _write(path: Path | None, text: str) -> None:
+    if path is None:
+        sys.stdout.write(text + "\n")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
+
+
+def _summary_line(brief: Any, target: Path | None) -> str:
+    r = brief.run
+    cached = " (all from cache)" if r.model_calls == 0 and r.cache_hits else ""
+    apart = f", {len(brief.set_apart)} set apart" if brief.set_apart else ""
+    return (
+        f"summarizer: {r.documents} documents{apart}, backend {r.backend}{' / ' + r.model if r.model else ''}:"
+        f" {r.model_calls} model calls, {r.cache_hits} cache hits{cached}, {r.prompt_tokens}+"
+        f"{r.completion_tokens} tokens, {r.wall_seconds:.1f} s; {len(brief.facts)} agreed facts,"
+        f" {len(brief.discrepancies)} discrepancies" + (f" -> {target}" if target else "")
+    )
+
+
 def cmd_brief(args: argparse.Namespace) -> int:
-    from summarizer.documents import expand_paths
-    from summarizer.pipeline import summarize
+    from summarizer.documents import expand_paths, load_inputs
+    from summarizer.pipeline import summarize, summarize_stories
+    from summarizer.render import SUFFIXES, render, render_index
 
     settings = settings_from(args)
     try:
         total = len(expand_paths(args.files))
     except SummarizerError:
         total = len(args.files)
+    out = Path(args.output) if args.output else None
+    many = out is not None and (args.output.endswith(("/", "\\")) or out.is_dir())
+    fmt = args.format or ("md" if many or out is None else SUFFIXES.get(out.suffix.lower(), "md"))
     progress = _Progress(total, not args.quiet)
     try:
-        brief = summarize(args.files, settings, progress=progress)
+        briefs = summarize_stories(args.files, settings, progress=progress) if many else \
+            [summarize(args.files, settings, progress=progress)]  # fmt: skip
     finally:
         progress.close()
-    suffix = args.output.suffix.lower() if args.output else ""
-    fmt = args.format or {".json": "json", ".html": "html", ".htm": "html"}.get(suffix, "md")
-    if fmt == "html":
-        from summarizer.documents import load_inputs
-        from summarizer.render.html import render_html
-
-        texts = {d.id: d.text for d in load_inputs(args.files, settings.max_bytes).documents}
-        text = render_html(brief, texts)  # the spans' offsets index these texts
+    texts = {d.id: d.text for d in load_inputs(args.files, settings.max_bytes).documents} if fmt == "html" else None
+    if many:
+        assert out is not None
+        ext = {"md": ".md", "json": ".json", "html": ".html"}[fmt]
+        pages = []
+        for k, brief in enumerate(briefs, 1):
+            name = f"story-{k}{ext}"
+            _write(out / name, render(brief, fmt, texts))
+            pages.append((brief.title, name))
+        _write(out / f"index{'.html' if fmt == 'html' else '.md'}", render_index(pages, fmt))
     else:
-        text = brief.to_json() if fmt == "json" else brief.to_markdown()
-    if args.output:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
-    else:
-        sys.stdout.write(text + "\n")
-    r = brief.run
+        _write(out, render(briefs[0], fmt, texts))
     if not args.quiet:
-        cached = " (all from cache)" if r.model_calls == 0 and r.cache_hits else ""
-        print(
-            f"summarizer: {r.documents} documents, backend {r.backend}"
-            f"{' / ' + r.model if r.model else ''}: {r.model_calls} model calls, {r.cache_hits}"
-            f" cache hits{cached}, {r.prompt_tokens}+{r.completion_tokens} tokens,"
-            f" {r.wall_seconds:.1f} s; {len(brief.facts)} agreed facts,"
-            f" {len(brief.discrepancies)} discrepancies"
-            + (f" -> {args.output}" if args.output else ""),
-            file=sys.stderr,
-        )
-        for f in brief.failures:
-            print(f"summarizer: warning: {f.message}", file=sys.stderr)
-    real = [f for f in brief.failures if f.error != "Duplicate"]  # duplicates are warnings
-    if r.backend != "none" and brief.sources and all(s.status != "ok" for s in brief.sources):
-        return EXIT_BACKEND  # the model failed for every document (the brief is still written)
-    return EXIT_PARTIAL if real else EXIT_OK
+        for k, brief in enumerate(briefs, 1):
+            print(_summary_line(brief, out / f"story-{k}" if many and out else out), file=sys.stderr)
+            for f in brief.failures:
+                print(f"summarizer: warning: {f.message}", file=sys.stderr)
+    code = EXIT_OK
+    for brief in briefs:
+        real = [f for f in brief.failures if f.error != "Duplicate"]  # duplicates are warnings
+        if brief.run.backend != "none" and brief.sources and all(s.status != "ok" for s in brief.sources):
+            return EXIT_BACKEND  # the model failed for every document (the brief is still written)
+        if real:
+            code = EXIT_PARTIAL
+    return code
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

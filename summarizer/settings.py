@@ -4,6 +4,7 @@ an environment variable, then a default, in that order."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,29 +14,58 @@ from summarizer.errors import ConfigError
 
 BackendName = Literal["auto", "openai", "llama", "none"]
 
-# field -> environment variables, first found wins
-ENV: dict[str, tuple[str, ...]] = {
-    "backend": ("SUMMARIZER_BACKEND",),
-    "model": ("SUMMARIZER_MODEL",),
-    "base_url": ("SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"),
-    "api_key": ("SUMMARIZER_API_KEY", "OPENAI_API_KEY"),
-    "model_path": ("SUMMARIZER_MODEL_PATH",),
-    "mode": ("SUMMARIZER_MODE",),
-    "cache_dir": ("SUMMARIZER_CACHE_DIR",),
-    "no_cache": ("SUMMARIZER_NO_CACHE",),
-    "concurrency": ("SUMMARIZER_CONCURRENCY",),
-    "timeout": ("SUMMARIZER_TIMEOUT",),
-    "max_retries": ("SUMMARIZER_MAX_RETRIES",),
-    "validation_retries": ("SUMMARIZER_VALIDATION_RETRIES",),
-    "temperature": ("SUMMARIZER_TEMPERATURE",),
-    "max_tokens": ("SUMMARIZER_MAX_TOKENS",),
-    "n_ctx": ("SUMMARIZER_N_CTX",),
-    "seed": ("SUMMARIZER_SEED",),
-    "chunk_chars": ("SUMMARIZER_CHUNK_CHARS",),
-    "max_bytes": ("SUMMARIZER_MAX_BYTES",),
-    "prompts_dir": ("SUMMARIZER_PROMPTS_DIR",),
-    "overview": ("SUMMARIZER_OVERVIEW",),
-}
+@dataclass(frozen=True)
+class Option:
+    """One setting's outside names: its environment variables (first found wins), its CLI flag
+    (None: environment only) and the meaning shown in --help and the README."""
+
+    name: str
+    env: tuple[str, ...]
+    flag: str | None
+    meaning: str
+    default_text: str = ""
+
+
+# The one table every setting's flag, environment variable and README row comes from.
+OPTIONS: tuple[Option, ...] = (
+    Option("backend", ("SUMMARIZER_BACKEND",), "--backend",
+           "`openai`, `llama`, `none`; `auto` = endpoint if a base URL is set, else the embedded model"
+           " if installed, else `none`"),
+    Option("base_url", ("SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"), "--base-url",
+           "OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server)"),
+    Option("model", ("SUMMARIZER_MODEL",), "--model", "model name at the endpoint", "`gpt-4o-mini`"),
+    Option("api_key", ("SUMMARIZER_API_KEY", "OPENAI_API_KEY"), "--api-key",
+           "never cached, logged or shown (prefer the environment)"),
+    Option("model_path", ("SUMMARIZER_MODEL_PATH",), "--model-path",
+           "a GGUF file, or a known model's short name, for the embedded backend", "the installed default"),
+    Option("mode", ("SUMMARIZER_MODE",), "--mode",
+           "instructor mode; `auto` tries json_schema, then json, then md_json when a server refuses one"),
+    Option("timeout", ("SUMMARIZER_TIMEOUT",), "--timeout", "seconds per HTTP request"),
+    Option("max_retries", ("SUMMARIZER_MAX_RETRIES",), "--max-retries",
+           "transport retries (429 honouring Retry-After, 5xx, timeouts, dropped connections)"),
+    Option("validation_retries", ("SUMMARIZER_VALIDATION_RETRIES",), None,
+           "instructor re-asks when the output breaks the schema"),
+    Option("concurrency", ("SUMMARIZER_CONCURRENCY",), "--concurrency", "documents extracted at once"),
+    Option("temperature", ("SUMMARIZER_TEMPERATURE",), "--temperature", "sampling temperature"),
+    Option("max_tokens", ("SUMMARIZER_MAX_TOKENS",), "--max-tokens",
+           "completion budget per call", "per backend (1024 embedded, 4096 endpoint)"),
+    Option("seed", ("SUMMARIZER_SEED",), "--seed", "sampling seed"),
+    Option("overview", ("SUMMARIZER_OVERVIEW",), "--overview",
+           "who writes the overview: `facts`, `model` (each sentence checked against the facts it"
+           " cites), `auto` = model for endpoints"),
+    Option("length", ("SUMMARIZER_LENGTH",), "--length",
+           "`short`, `standard` or `full` (every fact, claim and quote)"),
+    Option("n_ctx", ("SUMMARIZER_N_CTX",), None, "context window of the embedded model"),
+    Option("chunk_chars", ("SUMMARIZER_CHUNK_CHARS",), None,
+           "longer documents are chunked on paragraphs, with one paragraph of overlap"),
+    Option("max_bytes", ("SUMMARIZER_MAX_BYTES",), "--max-bytes", "larger input files are rejected"),
+    Option("cache_dir", ("SUMMARIZER_CACHE_DIR",), "--cache-dir", "diskcache of model results",
+           "`~/.cache/summarizer` (`$XDG_CACHE_HOME`)"),
+    Option("no_cache", ("SUMMARIZER_NO_CACHE",), "--no-cache", "neither read nor write the cache", "off"),
+    Option("prompts_dir", ("SUMMARIZER_PROMPTS_DIR",), None,
+           "a folder of prompt templates to use instead of the packaged ones", "the package's"),
+)  # fmt: skip
+ENV: dict[str, tuple[str, ...]] = {o.name: o.env for o in OPTIONS}
 
 
 def default_cache_dir() -> Path:
@@ -71,6 +101,11 @@ class Settings(BaseModel):
     chunk_chars: int = Field(12000, ge=1000, description="Longer documents are chunked.")
     max_bytes: int = Field(5_000_000, ge=1, description="Larger input files are rejected.")
     prompts_dir: Path | None = None
+    length: Literal["short", "standard", "full"] = Field(
+        "standard",
+        description="How much the brief lists: 'short', 'standard' (an overview of about 120 words,"
+        " the discrepancies, ranked facts, up to 8 single-source claims and 5 quotes) or 'full'.",
+    )
     overview: Literal["auto", "model", "facts"] = Field(
         "auto",
         description="Who writes the overview: 'facts' (built from the structured facts), 'model'"
@@ -103,3 +138,17 @@ class Settings(BaseModel):
 
     def secrets(self) -> list[str]:
         return [self.api_key.get_secret_value()] if self.api_key else []
+
+
+def readme_table() -> str:
+    """The README's configuration table, made from :data:`OPTIONS` and the defaults."""
+    rows = ["| flag | environment | default | meaning |", "|---|---|---|---|"]
+    for o in OPTIONS:
+        field = Settings.model_fields[o.name]
+        default = o.default_text
+        if not default:
+            value = field.default
+            default = "–" if value is None else f"`{value}`"
+        env = ", ".join(f"`{e}`" for e in o.env)
+        rows.append(f"| {f'`{o.flag}`' if o.flag else '–'} | {env} | {default} | {o.meaning} |")
+    return "\n".join(rows) + "\n"
