@@ -35,6 +35,7 @@ from summarizer.brief import (
     Value,
 )
 from summarizer.evidence import Candidate, DocEvidence
+from summarizer.overview import build_overview
 from summarizer.quantities import agree, is_money
 from summarizer.similarity import (
     TfIdf,
@@ -62,8 +63,6 @@ CONFLICT_SIMILARITY = 0.4
 LABEL_WEIGHT = 4.0
 LABEL_SHARE = 0.6
 QUOTE_SIMILARITY = 0.5
-MAX_SINGLE_SOURCE = 40
-MAX_FACTS = 40
 
 
 @dataclass
@@ -472,8 +471,6 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
     facts.sort(key=lambda f: (-len(f.independent_sources), -f.importance, f.statement))
     single = [f for f in single if f.kind != "quote"]
     single.sort(key=lambda f: (-f.importance, f.statement))
-    facts = facts[:MAX_FACTS]
-    single = single[:MAX_SINGLE_SOURCE]
     for i, fact in enumerate(facts, 1):
         fact.id = f"F{i}"
     for i, fact in enumerate(single, 1):
@@ -662,54 +659,6 @@ def _story_title(sources: Sequence[Source], facts: Sequence[Fact]) -> str:
     if titled:
         return titled[0].title or ""
     return facts[0].statement if facts else "Brief"
-
-
-def build_overview(
-    sources: Sequence[Source],
-    derivatives: Sequence[Derivative],
-    facts: Sequence[Fact],
-    discrepancies: Sequence[Discrepancy],
-) -> list[OverviewSentence]:
-    """A short paragraph assembled from the structured facts (no model involved)."""
-    ok = [s for s in sources if s.status != "failed"]
-    indep = [s for s in ok if s.independent]
-    out = [
-        OverviewSentence(
-            text=f"{_num(len(ok)).capitalize()} sources were compared; {_num(len(indep))} are"
-            " independent"
-            + (f" and {_num(len(derivatives))} derive from another source." if derivatives else "."),
-            refs=[],
-        )
-    ]
-    if facts:
-        top = facts[0]
-        out.append(
-            OverviewSentence(
-                text=f"Best corroborated ({_num(len(top.independent_sources))} independent sources):"
-                f" {top.statement}",
-                refs=[top.id],
-            )
-        )
-    across = [d for d in discrepancies if d.scope == "across_sources"]
-    if across:
-        parts = []
-        for d in across[:4]:
-            vals = " vs ".join(v.value.display for v in d.values)
-            parts.append(f"{d.topic} ({vals})")
-        out.append(
-            OverviewSentence(
-                text="Sources disagree on " + "; ".join(parts) + ".",
-                refs=[d.id for d in across[:4]],
-            )
-        )
-    return out
-
-
-_SMALL = "zero one two three four five six seven eight nine ten eleven twelve".split()
-
-
-def _num(n: int) -> str:
-    return _SMALL[n] if 0 <= n < len(_SMALL) else str(n)
 
 
 __all__ = ["MergeResult", "merge", "detect_derivatives", "group_figures"]

@@ -1,14 +1,15 @@
-"""A model-written overview, for capable backends: schema-constrained, and every sentence
-checked. A sentence is kept only if it cites existing facts and every figure and name in it
-occurs in what it cites; otherwise it is dropped and counted. With no capable model, the
-overview built from the structured facts (merge.build_overview) stands."""
+"""The overview, both kinds. :func:`build_overview` assembles it from the structured facts (no
+model). For capable backends a model writes it, schema-constrained, and every sentence is
+checked: a sentence is kept only if it cites existing facts and every figure and name in it
+occurs in what it cites; otherwise it is dropped and counted, and the facts-built one stands."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
-from summarizer.brief import Brief, OverviewSentence
+from summarizer.brief import Brief, Derivative, Discrepancy, Fact, OverviewSentence, Source
 from summarizer.quantities import agree, find_mentions
 from summarizer.schemas import OverviewDraft
 from summarizer.text import fold
@@ -80,4 +81,23 @@ def grounded_overview(
             dropped[problem] += 1
             continue
         out.append(OverviewSentence(text=" ".join(s.text.split()), refs=refs))
+    return out
+
+
+def build_overview(
+    sources: Sequence[Source],
+    derivatives: Sequence[Derivative],
+    facts: Sequence[Fact],
+    discrepancies: Sequence[Discrepancy],
+) -> list[OverviewSentence]:
+    """A short paragraph from the structured facts (no model): the best corroborated facts and
+    what the sources disagree on (the measures only: the discrepancy tables follow with the
+    values). How many sources there are, and which copy which, the sources table says."""
+    out: list[OverviewSentence] = []
+    for top in facts[:2]:
+        out.append(OverviewSentence(text=top.statement, refs=[top.id]))
+    across = [d for d in discrepancies if d.scope == "across_sources"]
+    if across:
+        topics = list(dict.fromkeys(d.topic for d in across[:4]))
+        out.append(OverviewSentence(text="They disagree on " + "; ".join(topics) + ".", refs=[d.id for d in across[:4]]))
     return out

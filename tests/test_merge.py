@@ -17,7 +17,7 @@ CITY = ROOT / "tests" / "fixtures" / "story_city"
 
 @pytest.fixture(scope="module")
 def seeds_brief() -> Brief:
-    return summarize(SEEDS, Settings.resolve(env={}), backend=None)
+    return summarize(SEEDS, Settings.resolve(env={}, length="full"), backend=None)
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +116,14 @@ def test_merge_is_deterministic() -> None:
     b = summarize(SEEDS, Settings.resolve(env={}), backend=None)
     strip = {"run"}
     assert a.model_dump(exclude=strip) == b.model_dump(exclude=strip)
+
+
+def test_standard_length_keeps_the_brief_brief() -> None:
+    full = summarize(SEEDS, Settings.resolve(env={}, length="full"), backend=None)
+    standard = summarize(SEEDS, Settings.resolve(env={}), backend=None)
+    short = summarize(SEEDS, Settings.resolve(env={}, length="short"), backend=None)
+    assert len(standard.single_source) <= 8 < len(full.single_source)
+    assert len(standard.quotes) <= 5 < len(full.quotes)
+    assert sum(len(s.text.split()) for s in standard.overview) <= 120
+    assert len(short.facts) <= 6 and len(short.single_source) <= 3
+    assert standard.discrepancies == full.discrepancies  # every discrepancy, at any length
