@@ -10,20 +10,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Brief", "Settings", "SummarizerError", "summarize", "__version__"]
+__all__ = ["Brief", "Settings", "SummarizerError", "summarize", "summarize_stories", "__version__"]
 
 if TYPE_CHECKING:
     from summarizer.brief import Brief
     from summarizer.errors import SummarizerError
-    from summarizer.pipeline import summarize
+    from summarizer.pipeline import summarize, summarize_stories
     from summarizer.settings import Settings
 
 
 def __getattr__(name: str) -> Any:  # lazy: keep `import summarizer` and the CLI start fast
-    if name == "summarize":
-        from summarizer.pipeline import summarize
+    if name in ("summarize", "summarize_stories"):
+        from summarizer import pipeline
 
-        return summarize
+        return getattr(pipeline, name)
     if name == "Brief":
         from summarizer.brief import Brief
 

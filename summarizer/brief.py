@@ -193,9 +193,10 @@ class Brief(_Model):
         return self.model_dump_json(indent=indent)
 
     def to_markdown(self) -> str:
-        from summarizer.render.markdown import render_markdown
+        """The brief as markdown (through the render registry, imported on call)."""
+        from summarizer.render import render
 
-        return render_markdown(self)
+        return render(self, "md")
 
     @classmethod
     def json_schema(cls) -> dict[str, object]:

@@ -36,7 +36,7 @@ def test_prompt_version_is_in_cache_key(tmp_path: Path) -> None:
     from summarizer.backends.fake import QueueBackend
     from summarizer.cache import ResultCache
     from summarizer.documents import load_text
-    from summarizer.pipeline import Extractor, Stats
+    from summarizer.extract import Extractor, Stats
     from summarizer.settings import Settings
 
     src = Path(__file__).resolve().parent.parent / "prompts" / "extract.md"

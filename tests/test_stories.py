@@ -1,0 +1,99 @@
+"""Stories and events: a mixed folder splits into its stories; documents about another event
+are set apart with the reason and feed nothing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from summarizer.documents import load_inputs
+from summarizer.eval.gold import load_gold
+from summarizer.evidence import analyze
+from summarizer.pipeline import summarize, summarize_stories
+from summarizer.settings import Settings
+from summarizer.stories import group_stories
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = {
+    "seeds": ROOT / "evals" / "corpus" / "seeds",
+    "ind": ROOT / "evals" / "corpus" / "ind_surya_ghar_cabinet",
+    "city": ROOT / "tests" / "fixtures" / "story_city",
+    "merger": ROOT / "tests" / "fixtures" / "story_merger",
+}
+
+
+def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
+    p = r = 0.0
+    for d in gold:
+        same_pred = {e for e in gold if pred[e] == pred[d]}
+        same_gold = {e for e in gold if gold[e] == gold[d]}
+        p += len(same_pred & same_gold) / len(same_pred)
+        r += len(same_pred & same_gold) / len(same_gold)
+    return p / len(gold), r / len(gold)
+
+
+def test_a_mixed_feed_splits_into_its_stories_and_events() -> None:
+    docs = [analyze(d) for p in DEV.values() for d in load_inputs([p]).documents]
+    gold: dict[str, str] = {}
+    for name, path in DEV.items():
+        labels = {}
+        gold_file = ROOT / "evals" / "gold" / f"{path.name}.json"
+        if gold_file.is_file():
+            labels = {s: v.event for s, v in load_gold(gold_file).sources.items()}
+        for d in load_inputs([path]).documents:
+            gold[d.id] = f"{name}:{labels.get(d.id, 'main')}"
+    pred: dict[str, str] = {}
+    for story in group_stories(docs):
+        pred.update({d: f"{story.id}:main" for d in story.main})
+        pred.update({a.source: f"{story.id}:{a.event}" for a in story.apart})
+    precision, recall = _bcubed(pred, gold)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+def test_other_event_documents_are_set_apart_with_a_reason_and_feed_nothing() -> None:
+    brief = summarize([DEV["ind"]], Settings.resolve(env={}, length="full"), backend=None)
+    gold = load_gold(ROOT / "evals" / "gold" / "ind_surya_ghar_cabinet.json")
+    assert {a.source for a in brief.set_apart} == set(gold.other_event_sources)
+    assert all("days" in a.reason for a in brief.set_apart)
+    cited = {s for f in [*brief.facts, *brief.single_source] for s in f.sources}
+    cited |= {s for d in brief.discrepancies for v in d.values for s in v.sources}
+    cited |= {s for q in brief.quotes for s in q.sources}
+    assert not cited & set(gold.other_event_sources)
+    assert {s.id for s in brief.sources}.isdisjoint(gold.other_event_sources)
+
+
+def test_one_story_brief_sets_apart_another_story(tmp_path: Path) -> None:
+    for p in [*DEV["seeds"].glob("*.txt"), next(DEV["city"].glob("*.txt"))]:
+        shutil.copy(p, tmp_path / p.name)
+    brief = summarize([tmp_path], Settings.resolve(env={}), backend=None)
+    assert len(brief.sources) == 5
+    (apart,) = brief.set_apart
+    assert apart.event.startswith("another story")
+
+
+def test_summarize_stories_gives_one_brief_per_story() -> None:
+    briefs = summarize_stories([DEV["seeds"], DEV["city"]], Settings.resolve(env={}), backend=None)
+    assert sorted(len(b.sources) for b in briefs) == [5, 5]
+    assert {b.sources[0].id[:4] for b in briefs} == {"000_", "a_or"}
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_cli_writes_one_brief_per_story_and_an_index(tmp_path: Path, fmt: str) -> None:
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    for p in [*DEV["seeds"].glob("*.txt"), *DEV["merger"].glob("*.txt")]:
+        shutil.copy(p, feed / p.name)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer", "brief", str(feed), "--backend", "none", "--format", fmt,
+         "-o", f"{out}/", "-q"], capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    ext = ".html" if fmt == "html" else ".md"
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"index{ext}", f"story-1{ext}", f"story-2{ext}"])
+    index = (out / f"index{ext}").read_text(encoding="utf-8")
+    assert f"story-1{ext}" in index and f"story-2{ext}" in index
