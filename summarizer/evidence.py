@@ -46,6 +46,11 @@ class Candidate:
     labels: list[str] = field(default_factory=list)
     """Topic words a grounded model claim gave this figure ('deal value'): they help group the
     same measure told in different words across sources."""
+    measure_group: str | None = None
+    """Set from a verified cross-document alignment: figures sharing it state the same measure
+    (merge groups them together, never with figures of another measure group)."""
+    fact_group: str | None = None
+    """Set from a verified cross-document alignment: claims sharing it state the same fact."""
 
 
 @dataclass
