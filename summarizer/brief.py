@@ -28,6 +28,18 @@ class Span(_Model):
     text: str = Field(description="The source's characters in [start, end).")
 
 
+def dedupe_spans(spans: list[Span]) -> list[Span]:
+    """The spans in order, each (source, start, end) once."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for s in spans:
+        key = (s.source, s.start, s.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
 class Value(_Model):
     """A quantity as written and as normalised for comparison."""
 

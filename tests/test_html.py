@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.brief import Brief, SetApart
+from summarizer.brief import Brief, Flag, SetApart
 from summarizer.documents import load_inputs
 from summarizer.pipeline import summarize
 from summarizer.render.html import render_html, render_index
@@ -100,7 +100,7 @@ def test_every_brief_string_is_escaped(seeds: tuple[Brief, dict[str, str], str])
     b.facts[0].statement = evil
     b.discrepancies[0].topic = evil
     b.quotes[0].speaker = evil
-    b.flags[0].message = evil
+    b.flags = [Flag(kind="inconsistent", message=evil)]
     b.overview[0].text = evil
     b.set_apart = [SetApart(source=b.sources[3].id, event=evil, reason=evil)]
     page = Page(render_html(b, texts))

@@ -80,9 +80,6 @@ def test_figures_trace_to_spans(seeds_brief: Brief) -> None:
             assert any(agree(m.value, v) for v in ev), (f.statement, m.raw)
 
 
-def test_implausible_value_flagged(seeds_brief: Brief) -> None:
-    assert any(f.kind == "implausible" and "per item" in f.message for f in seeds_brief.flags)
-
 
 def test_quotes_have_speakers(seeds_brief: Brief) -> None:
     speakers = {q.speaker for q in seeds_brief.quotes}

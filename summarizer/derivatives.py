@@ -1,0 +1,116 @@
+"""Which sources are copies of another: republications (most 5-word shingles contained in the
+other) and rewrites (sentences aligning, in order, with reworded sentences of the other).
+Derivatives never count as independent sources."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Literal
+
+from summarizer.brief import Derivative
+from summarizer.evidence import DocEvidence
+from summarizer.similarity import TfIdf, alignment, bag, containment, unit
+from summarizer.text import content_words, shingles
+
+# Measured on the seeds and ind_surya_ghar_cabinet (dev): republications contain >= 0.8 of the
+# original's shingles, distinct originals on one event <= 0.3.
+REPUBLICATION_CONTAINMENT = 0.6
+REWRITE_ALIGNMENT = 0.6
+REWRITE_MEAN_SIMILARITY = 0.55
+REWRITE_MIN_ALIGNMENT = 0.4
+
+
+def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[Derivative]:
+    """A source is a derivative of another when most of it is contained in, or aligns sentence
+    by sentence with, the other, and more so than the other in it.
+
+    Only pairs that share several rare content-word trigrams are compared (blocking), so the
+    cost grows with the number of near pairs, not with the square of the sources."""
+    texts = {ev.doc.id: " ".join(s.text for s in ev.sentences) for ev in evidence}
+    vecs = {ev.doc.id: [unit(tfidf.vector(bag(s.text))) for s in ev.sentences] for ev in evidence}
+    shingle_sets = {d: shingles(t) for d, t in texts.items()}
+    ids = list(texts)
+    pairs = _near_pairs({d: content_words(t) for d, t in texts.items()})
+    score: dict[tuple[str, str], tuple[float, float, float]] = {}
+    for a, b in pairs:
+        for x, y in ((a, b), (b, a)):
+            c = containment(shingle_sets[x], shingle_sets[y])
+            al, mb = alignment(vecs[x], vecs[y], threshold=0.45)
+            score[(x, y)] = (c, al, mb)
+
+    def strength(a: str, b: str) -> float:
+        c, al, mb = score[(a, b)]
+        return max(c, al, mb if al >= REWRITE_MIN_ALIGNMENT else 0.0)
+
+    def is_derivative(a: str, b: str) -> bool:
+        c, al, mb = score[(a, b)]
+        return (
+            c >= REPUBLICATION_CONTAINMENT
+            or al >= REWRITE_ALIGNMENT
+            or (mb >= REWRITE_MEAN_SIMILARITY and al >= REWRITE_MIN_ALIGNMENT)
+        )
+
+    found: dict[str, str] = {}
+    for a in ids:
+        candidates_b = [
+            b for b in ids
+            if b != a and (a, b) in score and is_derivative(a, b) and strength(a, b) > strength(b, a)
+        ]  # fmt: skip
+        if candidates_b:
+            found[a] = max(candidates_b, key=lambda b: (strength(a, b), b))
+    out: list[Derivative] = []
+    for a, b in found.items():
+        seen = {a}
+        while b in found and found[b] not in seen:  # a copy of a copy points at the original
+            seen.add(b)
+            b = found[b]
+        c, al, mb = score.get((a, b), score[(a, found[a])])
+        kind: Literal["republication", "rewrite"] = (
+            "republication" if c >= REPUBLICATION_CONTAINMENT else "rewrite"
+        )
+        reason = (
+            f"{c:.0%} of its 5-word shingles appear in {b}"
+            if kind == "republication"
+            else f"{al:.0%} of its sentences align, in order, with reworded sentences of {b}"
+            f" (mean best match {mb:.2f})"
+        )
+        out.append(
+            Derivative(
+                source=a,
+                original=b,
+                kind=kind,
+                similarity=round(c, 3),
+                paraphrase_similarity=round(al, 3),
+                reason=reason,
+            )  # fmt: skip
+        )
+    return sorted(out, key=lambda d: d.source)
+
+
+def _near_pairs(bags: dict[str, list[str]], k: int = 3, min_shared: int = 3) -> set[tuple[str, str]]:
+    """Document pairs sharing at least ``min_shared`` content-word k-grams that are rare in the
+    collection (a k-gram in more than max(10, 5%) of the documents says nothing)."""
+    grams: dict[str, set[tuple[str, ...]]] = {
+        d: {tuple(ws[i : i + k]) for i in range(len(ws) - k + 1)} for d, ws in bags.items()
+    }
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for d, gs in grams.items():
+        for g in gs:
+            index[g].append(d)
+    limit = max(10, int(0.05 * len(bags)))
+    shared: Counter[tuple[str, str]] = Counter()
+    for docs in index.values():
+        if 1 < len(docs) <= limit:
+            for i, a in enumerate(docs):
+                for b in docs[i + 1 :]:
+                    shared[(a, b) if a < b else (b, a)] += 1
+    return {p for p, n in shared.items() if n >= min_shared}
+
+
+# ---------------------------------------------------------------- figures
+
+
+def independent(sources: Sequence[str], derivative_of: dict[str, str]) -> list[str]:
+    """Supporting sources that are not derivatives of another source."""
+    return [s for s in sources if s not in derivative_of]

@@ -1,0 +1,263 @@
+"""Figures grouped by what they measure, and the discrepancies among them.
+
+Every figure mention is blocked by dimension (money, count, year, ...) and by its relation to
+the text ('until 2031' is an end point), then grouped by a weighted context similarity with a
+bonus when values agree; clusters told in closely similar words join, which is how a
+discrepancy forms. A verified model alignment (``measure_group``) overrides the grouping.
+A group whose values disagree is a discrepancy, across sources or within one source; a group
+whose values agree backs a fact."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
+from summarizer.evidence import Candidate
+from summarizer.quantities import agree, is_money
+from summarizer.similarity import (
+    TfIdf,
+    UnionFind,
+    Vector,
+    average_linkage,
+    candidate_pairs,
+    dot,
+    unit,
+)
+from summarizer.text import content_words
+
+# Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
+FIGURE_SIMILARITY = 0.3
+SAME_DOC_SIMILARITY = 0.5
+VALUE_AGREEMENT_BONUS = 0.4
+CONFLICT_SIMILARITY = 0.4
+LABEL_WEIGHT = 4.0
+LABEL_SHARE = 0.6
+
+
+@dataclass
+class FigureGroup:
+    dimension: str
+    members: list[Candidate] = field(default_factory=list)
+
+
+def _dimension(v: Value) -> str:
+    return "money" if is_money(v) else v.unit
+
+
+def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
+    out = []
+    for c in figs:
+        assert c.quantity_span is not None
+        local = c.context
+        sentence = content_words(c.span.text)
+        v: Vector = {}
+        for t, w in tfidf.vector(sentence, 1.0).items():
+            v[t] = v.get(t, 0.0) + w
+        for t, w in tfidf.vector(local, 2.5).items():
+            v[t] = v.get(t, 0.0) + w
+        if c.topic:
+            for t, w in tfidf.vector(content_words(c.topic), 1.5).items():
+                v[t] = v.get(t, 0.0) + w
+        for t, w in tfidf.vector(c.paragraph, 0.4).items():
+            v[t] = v.get(t, 0.0) + w
+        if c.labels:
+            for t, w in tfidf.vector([f"@{x}" for x in c.labels], LABEL_WEIGHT).items():
+                v[t] = v.get(t, 0.0) + w
+        out.append(unit(v))
+    return out
+
+
+def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
+    """Group figure mentions that measure the same thing, across and within documents.
+
+    Stage 1 clusters mentions by context similarity, with a bonus when their values agree
+    (average linkage, so unrelated figures do not chain). Stage 2 joins clusters whose values
+    differ when some pair of their members is told in closely similar words: that is a
+    discrepancy. Candidate pairs come from an inverted index (blocking), never all pairs.
+    """
+    vecs = figure_vectors(figs, tfidf)
+    dims = [_dimension(c.quantity) for c in figs if c.quantity is not None]
+    by_dim: dict[str, list[int]] = defaultdict(list)
+    for i, d in enumerate(dims):
+        by_dim[d].append(i)
+    raw: dict[tuple[int, int], float] = {}
+    edges: dict[tuple[int, int], float] = {}
+    for idx in by_dim.values():
+        sub = [vecs[i] for i in idx]
+        # Two figures of one sentence never measure the same thing.
+        groups = [f"{figs[i].doc}#{figs[i].sentence}" for i in idx]
+        for a, b in candidate_pairs(sub, groups, top_terms=8):
+            i, j = sorted((idx[a], idx[b]))
+            if _relation(figs[i]) != _relation(figs[j]):
+                continue
+            sim = dot(vecs[i], vecs[j])
+            li, lj = set(figs[i].labels), set(figs[j].labels)
+            if li and lj:  # both labelled by a model: its words for the measure weigh most
+                sim = LABEL_SHARE * len(li & lj) / len(li | lj) + (1 - LABEL_SHARE) * sim
+            raw[(i, j)] = sim
+            qi, qj = figs[i].quantity, figs[j].quantity
+            assert qi is not None and qj is not None
+            if agree(qi, qj):
+                sim += VALUE_AGREEMENT_BONUS
+            elif figs[i].doc == figs[j].doc and sim < SAME_DOC_SIMILARITY:
+                sim = -1.0  # one source's two figures are one measure only if told alike
+            if sim != 0:
+                edges[(i, j)] = sim
+    by_sentence: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+    for i, c in enumerate(figs):
+        by_sentence[(c.doc, c.sentence, dims[i])].append(i)
+    for same in by_sentence.values():
+        for a in same:
+            for b in same:
+                if a < b:
+                    edges[(a, b)] = -10.0  # two figures of one sentence: never one measure
+    clusters = average_linkage(len(figs), edges, FIGURE_SIMILARITY)
+    cluster_of = {i: k for k, members in enumerate(clusters) for i in members}
+    # Stage 2: join clusters told in closely similar words. A source normally states one value
+    # per measure, so two clusters that share a source join only if that source's own two
+    # mentions are told alike (a within-source inconsistency).
+    uf = UnionFind(len(clusters))
+    docs_of = [{figs[i].doc for i in members} for members in clusters]
+    members_of: dict[int, list[int]] = {k: list(m) for k, m in enumerate(clusters)}
+    for (i, j), sim in sorted(raw.items(), key=lambda kv: -kv[1]):
+        if sim < CONFLICT_SIMILARITY:
+            break
+        ri, rj = uf.find(cluster_of[i]), uf.find(cluster_of[j])
+        if ri == rj:
+            continue
+        shared = docs_of[ri] & docs_of[rj]
+        ok = all(
+            any(
+                raw.get((min(a, b), max(a, b)), 0.0) >= SAME_DOC_SIMILARITY
+                for a in members_of[ri] if figs[a].doc == d
+                for b in members_of[rj] if figs[b].doc == d
+            )
+            for d in shared
+        )  # fmt: skip
+        if ok:
+            uf.union(ri, rj)
+            root = uf.find(ri)
+            docs_of[root] = docs_of[ri] | docs_of[rj]
+            members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
+    joined = [sorted(g) for g in uf.groups().values()]
+    out = []
+    for roots in joined:  # noqa: B007
+        members = sorted(i for k in roots for i in clusters[k])
+        out.append(FigureGroup(dims[members[0]], [figs[i] for i in members]))
+    return out
+
+
+_RELATIONS = {
+    "until": "end", "through": "end", "till": "end", "to": "end", "by": "end", "thru": "end",
+    "since": "start", "from": "start", "in": "point", "of": "point", "on": "point",
+    "during": "point",
+}  # fmt: skip
+
+
+def _relation(c: Candidate) -> str:
+    """For years and dates, how the text relates to them ('until 2030' is an end point, 'in
+    2018' a point in time); figures with different relations never measure the same thing."""
+    if c.quantity is None or c.quantity.unit not in ("year", "date") or c.quantity_span is None:
+        return ""
+    before = c.span.text[: c.quantity_span.start - c.span.start].split()
+    return _RELATIONS.get(before[-1].lower().strip(",") if before else "", "other")
+
+
+def value_classes(members: Sequence[Candidate]) -> list[list[Candidate]]:
+    classes: list[list[Candidate]] = []
+    for c in members:
+        assert c.quantity is not None
+        for cl in classes:
+            assert cl[0].quantity is not None
+            if agree(cl[0].quantity, c.quantity):
+                cl.append(c)
+                break
+        else:
+            classes.append([c])
+    return classes
+
+
+def conflicting(classes: list[list[Candidate]]) -> bool:
+    """True when two classes state comparable values that disagree (a figure in another
+    currency is never converted, so it cannot conflict on its own)."""
+    for i, a in enumerate(classes):
+        for b in classes[i + 1 :]:
+            qa, qb = a[0].quantity, b[0].quantity
+            if qa is not None and qb is not None and agree(qa, qb) is False:
+                return True
+    return False
+
+
+def figure_topic(members: Sequence[Candidate]) -> str:
+    """The phrase the sources most often use next to the figure, as written ('AK-203 assault
+    rifles', 'contract worth'); ties go to the earliest mention."""
+    phrases = Counter(c.topic for c in members if c.topic)
+    if phrases:
+        best = max(phrases.values())
+        return next(c.topic for c in members if phrases.get(c.topic) == best)
+    words = Counter(w for c in members for w in dict.fromkeys(c.context))
+    return " ".join(w for w, _ in words.most_common(3)) or "figure"
+
+
+def discrepancies_of(
+    g: FigureGroup, classes: list[list[Candidate]], derivative_of: dict[str, str]
+) -> list[Discrepancy]:
+    topic = figure_topic(g.members)
+    values = []
+    for cl in sorted(classes, key=lambda cl: -len({c.doc for c in cl})):
+        docs = sorted({c.doc for c in cl})
+        rep = cl[0]
+        assert rep.quantity is not None
+        values.append(
+            DiscrepancyValue(
+                value=rep.quantity,
+                sources=docs,
+                derivative_sources=[d for d in docs if d in derivative_of],
+                evidence=dedupe_spans([c.quantity_span for c in cl if c.quantity_span]),
+            )
+        )
+    dim = g.dimension if g.dimension != "money" else (values[0].value.unit)
+    out = []
+    all_docs = [set(v.sources) for v in values]
+    across = len(set().union(*all_docs)) > 1
+    if across:
+        note = disc_note(values)
+        out.append(
+            Discrepancy(id="", topic=topic, dimension=dim, scope="across_sources", values=values, note=note)
+        )
+    # A source that gives two different values for the same thing contradicts itself.
+    per_doc: dict[str, list[DiscrepancyValue]] = defaultdict(list)
+    for v in values:
+        for d in v.sources:
+            per_doc[d].append(v)
+    for d, vs in sorted(per_doc.items()):
+        if len(vs) >= 2:
+            inner = [
+                DiscrepancyValue(
+                    value=v.value,
+                    sources=[d],
+                    derivative_sources=[d] if d in derivative_of else [],
+                    evidence=[e for e in v.evidence if e.source == d],
+                )
+                for v in vs
+            ]
+            out.append(
+                Discrepancy(
+                    id="",
+                    topic=topic,
+                    dimension=dim,
+                    scope="within_source",
+                    values=inner,
+                    note=f"{d} gives {len(inner)} different values for this figure.",
+                )  # fmt: skip
+            )
+    return out
+
+
+def disc_note(values: Sequence[DiscrepancyValue]) -> str:
+    only_copies = [v for v in values if v.sources and set(v.sources) <= set(v.derivative_sources)]
+    if only_copies:
+        return "Some values appear only in derivative sources."
+    return ""
