@@ -41,6 +41,10 @@ def group_claims(claims: Sequence[Candidate], tfidf: TfIdf) -> list[list[Candida
     for i, c in enumerate(claims):
         if c.origin == "model" and (c.doc, c.sentence) in by_span:
             uf.union(i, by_span[(c.doc, c.sentence)])
+    by_fact: dict[str, int] = {}
+    for i, c in enumerate(claims):  # a verified alignment's same-fact groups
+        if c.fact_group is not None:
+            uf.union(i, by_fact.setdefault(c.fact_group, i))
     groups = [c.doc for c in claims]
     for i, j in candidate_pairs(vecs, groups):
         if dot(vecs[i], vecs[j]) >= CLAIM_SIMILARITY:

@@ -99,12 +99,24 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             raw[(i, j)] = sim
             qi, qj = figs[i].quantity, figs[j].quantity
             assert qi is not None and qj is not None
-            if agree(qi, qj):
+            gi, gj = figs[i].measure_group, figs[j].measure_group
+            if gi is not None and gj is not None:  # a verified alignment decides
+                raw[(i, j)] = sim = 1.0 if gi == gj else -10.0
+            elif agree(qi, qj):
                 sim += VALUE_AGREEMENT_BONUS
             elif figs[i].doc == figs[j].doc and sim < SAME_DOC_SIMILARITY:
                 sim = -1.0  # one source's two figures are one measure only if told alike
             if sim != 0:
                 edges[(i, j)] = sim
+    by_group: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, c in enumerate(figs):
+        if c.measure_group is not None:
+            by_group[(c.measure_group, dims[i])].append(i)
+    for same in by_group.values():  # pairs blocking missed: the alignment joined them
+        for a in same:
+            for b in same:
+                if a < b:
+                    raw[(a, b)] = edges[(a, b)] = 1.0
     by_sentence: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for i, c in enumerate(figs):
         by_sentence[(c.doc, c.sentence, dims[i])].append(i)
@@ -121,12 +133,15 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     uf = UnionFind(len(clusters))
     docs_of = [{figs[i].doc for i in members} for members in clusters]
     members_of: dict[int, list[int]] = {k: list(m) for k, m in enumerate(clusters)}
+    groups_of = [{g for i in members if (g := figs[i].measure_group) is not None} for members in clusters]
     for (i, j), sim in sorted(raw.items(), key=lambda kv: -kv[1]):
         if sim < CONFLICT_SIMILARITY:
             break
         ri, rj = uf.find(cluster_of[i]), uf.find(cluster_of[j])
         if ri == rj:
             continue
+        if len(groups_of[ri] | groups_of[rj]) > 1:
+            continue  # the alignment says these are different measures
         shared = docs_of[ri] & docs_of[rj]
         ok = all(
             any(
@@ -140,6 +155,7 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             uf.union(ri, rj)
             root = uf.find(ri)
             docs_of[root] = docs_of[ri] | docs_of[rj]
+            groups_of[root] = groups_of[ri] | groups_of[rj]
             members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
     joined = [sorted(g) for g in uf.groups().values()]
     out = []
