@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
 from summarizer.evidence import Candidate
-from summarizer.quantities import agree, is_money
+from summarizer.quantities import agree, is_money, near
 from summarizer.similarity import (
     TfIdf,
     UnionFind,
@@ -34,12 +34,19 @@ VALUE_AGREEMENT_BONUS = 0.4
 CONFLICT_SIMILARITY = 0.4
 LABEL_WEIGHT = 4.0
 LABEL_SHARE = 0.6
+ROUNDING_RATIO = 1.1  # "₹75,000 crore" beside "₹75,021 crore": one measure, rounded
+NEAR_JOIN_SIMILARITY = 0.2
 
 
 @dataclass
 class FigureGroup:
     dimension: str
     members: list[Candidate] = field(default_factory=list)
+
+
+def _q(c: Candidate) -> Value:
+    assert c.quantity is not None
+    return c.quantity
 
 
 def _dimension(v: Value) -> str:
@@ -102,7 +109,7 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             gi, gj = figs[i].measure_group, figs[j].measure_group
             if gi is not None and gj is not None:  # a verified alignment decides
                 raw[(i, j)] = sim = 1.0 if gi == gj else -10.0
-            elif agree(qi, qj):
+            elif agree(qi, qj) or near(qi, qj, ROUNDING_RATIO):
                 sim += VALUE_AGREEMENT_BONUS
             elif figs[i].doc == figs[j].doc and sim < SAME_DOC_SIMILARITY:
                 sim = -1.0  # one source's two figures are one measure only if told alike
@@ -146,6 +153,7 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
         ok = all(
             any(
                 raw.get((min(a, b), max(a, b)), 0.0) >= SAME_DOC_SIMILARITY
+                or near(_q(figs[a]), _q(figs[b]), ROUNDING_RATIO)  # a headline's rounded figure
                 for a in members_of[ri] if figs[a].doc == d
                 for b in members_of[rj] if figs[b].doc == d
             )
@@ -157,12 +165,40 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             docs_of[root] = docs_of[ri] | docs_of[rj]
             groups_of[root] = groups_of[ri] | groups_of[rj]
             members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
+    _join_near_values(uf, [members_of.get(k, clusters[k]) for k in range(len(clusters))], figs, vecs, dims)
     joined = [sorted(g) for g in uf.groups().values()]
     out = []
     for roots in joined:  # noqa: B007
         members = sorted(i for k in roots for i in clusters[k])
         out.append(FigureGroup(dims[members[0]], [figs[i] for i in members]))
     return out
+
+
+def _join_near_values(
+    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], vecs: list[Vector], dims: list[str]
+) -> None:
+    """Stage 3: clusters of one dimension and relation whose typical values lie within
+    ROUNDING_RATIO of each other, told in somewhat related words, are one measure told two ways
+    ("a ₹75,000 crore rooftop scheme" / "a total outlay of ₹75,021 crore"). Clusters a
+    verified alignment keeps apart stay apart."""
+    roots = sorted({uf.find(k) for k in range(len(clusters))})
+    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
+
+    def typical(ms: list[int]) -> Value:
+        vals = sorted(ms, key=lambda i: _q(figs[i]).value or 0.0)
+        return _q(figs[vals[len(vals) // 2]])
+
+    for a_i, a in enumerate(roots):
+        for b in roots[a_i + 1 :]:
+            ra, rb = uf.find(a), uf.find(b)
+            ma, mb = members[a], members[b]
+            if ra == rb or dims[ma[0]] != dims[mb[0]] or _relation(figs[ma[0]]) != _relation(figs[mb[0]]):
+                continue
+            groups = {g for i in ma + mb if (g := figs[i].measure_group) is not None}
+            if len(groups) > 1 or not near(typical(ma), typical(mb), ROUNDING_RATIO):
+                continue
+            if max(dot(vecs[i], vecs[j]) for i in ma for j in mb) >= NEAR_JOIN_SIMILARITY:
+                uf.union(ra, rb)
 
 
 _RELATIONS = {
@@ -177,22 +213,22 @@ def _relation(c: Candidate) -> str:
     2018' a point in time); figures with different relations never measure the same thing."""
     if c.quantity is None or c.quantity.unit not in ("year", "date") or c.quantity_span is None:
         return ""
+    if c.quantity.qualifier == "range":
+        return "end"  # a span of years states its end: "2021-31" ~ "till 2031"
     before = c.span.text[: c.quantity_span.start - c.span.start].split()
     return _RELATIONS.get(before[-1].lower().strip(",") if before else "", "other")
 
 
 def value_classes(members: Sequence[Candidate]) -> list[list[Candidate]]:
-    classes: list[list[Candidate]] = []
+    """The members by value as stated: the same figure with another qualifier is another value
+    ("nearly ₹5,000 crore" is not "₹5,000 crore"), each shown with its own sources."""
+    classes: dict[tuple[object, ...], list[Candidate]] = {}
     for c in members:
-        assert c.quantity is not None
-        for cl in classes:
-            assert cl[0].quantity is not None
-            if agree(cl[0].quantity, c.quantity):
-                cl.append(c)
-                break
-        else:
-            classes.append([c])
-    return classes
+        q = c.quantity
+        assert q is not None
+        key = (q.unit, q.value, q.qualifier, q.low, q.high)
+        classes.setdefault(key, []).append(c)
+    return list(classes.values())
 
 
 def conflicting(classes: list[list[Candidate]]) -> bool:
@@ -244,28 +280,22 @@ def discrepancies_of(
             Discrepancy(id="", topic=topic, dimension=dim, scope="across_sources", values=values, note=note)
         )
     # A source that gives two different values for the same thing contradicts itself.
-    per_doc: dict[str, list[DiscrepancyValue]] = defaultdict(list)
-    for v in values:
-        for d in v.sources:
-            per_doc[d].append(v)
-    for d, vs in sorted(per_doc.items()):
-        if len(vs) >= 2:
+    per_doc: dict[str, list[list[Candidate]]] = defaultdict(list)
+    for cl in classes:
+        for d in sorted({c.doc for c in cl}):
+            per_doc[d].append([c for c in cl if c.doc == d])
+    for d, own in sorted(per_doc.items()):
+        if len(own) >= 2:
             inner = [
                 DiscrepancyValue(
-                    value=v.value,
-                    sources=[d],
-                    derivative_sources=[d] if d in derivative_of else [],
-                    evidence=[e for e in v.evidence if e.source == d],
-                )
-                for v in vs
+                    value=_q(ms[0]), sources=[d], derivative_sources=[d] if d in derivative_of else [],
+                    evidence=dedupe_spans([c.quantity_span for c in ms if c.quantity_span]),
+                )  # fmt: skip
+                for ms in own
             ]
             out.append(
                 Discrepancy(
-                    id="",
-                    topic=topic,
-                    dimension=dim,
-                    scope="within_source",
-                    values=inner,
+                    id="", topic=topic, dimension=dim, scope="within_source", values=inner,
                     note=f"{d} gives {len(inner)} different values for this figure.",
                 )  # fmt: skip
             )

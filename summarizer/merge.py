@@ -85,21 +85,22 @@ class FigureFindings:
     agreed: list[list[Candidate]]
     """Value classes stated alike by two or more sources."""
     fig_class: dict[FigureKey, tuple[int, int]]
-    """(group, value class) of every figure mention."""
+    """(group, value class) of every figure mention in a discrepancy."""
 
 
 def figure_findings(figs: Sequence[Candidate], tfidf: TfIdf, derivative_of: dict[str, str]) -> FigureFindings:
     out = FigureFindings([], [], {})
     for gi, g in enumerate(group_figures(figs, tfidf)):
         classes = value_classes(g.members)
+        if not conflicting(classes):
+            if len({c.doc for c in g.members}) >= 2:
+                out.agreed.append(g.members)
+            continue
+        out.discrepancies.extend(discrepancies_of(g, classes, derivative_of))
         for ci, cl in enumerate(classes):
             for c in cl:
                 assert c.quantity_span is not None
                 out.fig_class[(c.doc, c.quantity_span.start, c.quantity_span.end)] = (gi, ci)
-        if conflicting(classes):
-            out.discrepancies.extend(discrepancies_of(g, classes, derivative_of))
-        elif len({c.doc for c in classes[0]}) >= 2:
-            out.agreed.append(classes[0])
     return out
 
 
@@ -127,10 +128,9 @@ def claim_facts(
         rep = representative(members, derivative_of)
         rep_figs = mentions_by_sentence.get((rep.doc, rep.sentence), [])
         rep_classes = {
-            found.fig_class[(f.doc, f.quantity_span.start, f.quantity_span.end)]
-            for f in rep_figs
-            if f.quantity_span is not None
-        }
+            k for f in rep_figs if f.quantity_span is not None
+            and (k := found.fig_class.get((f.doc, f.quantity_span.start, f.quantity_span.end))) is not None
+        }  # fmt: skip
         # A source supports the statement unless it gives, anywhere, another value for one of
         # the statement's figures (and never the statement's value): the discrepancy shows it.
         supporters = [

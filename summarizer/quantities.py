@@ -50,9 +50,20 @@ QUALIFIERS: list[tuple[str, str]] = [
     ("in excess of", "over"), ("upwards of", "over"), ("nearly", "about"),
     ("almost", "about"), ("about", "about"), ("around", "about"), ("approximately", "about"),
     ("roughly", "about"), ("some", "about"), ("an estimated", "about"), ("close to", "about"),
-    ("as many as", "up_to"), ("many as", "up_to"), ("up to", "up_to"),
+    ("as many as", "up_to"), ("up to", "up_to"),
     ("less than", "under"), ("fewer than", "under"), ("under", "under"), ("below", "under"),
 ]  # fmt: skip
+PHYSICAL_UNITS: dict[str, tuple[str, float]] = {
+    # written unit -> (base unit, factor): "30 GW" is 3e10 W, shown as written
+    "gw": ("W", 1e9), "mw": ("W", 1e6), "kw": ("W", 1e3), "gigawatts": ("W", 1e9),
+    "megawatts": ("W", 1e6), "kilowatts": ("W", 1e3), "gwh": ("Wh", 1e9), "mwh": ("Wh", 1e6),
+    "kwh": ("Wh", 1e3), "km": ("m", 1e3), "kilometres": ("m", 1e3), "kilometers": ("m", 1e3),
+    "metres": ("m", 1.0), "meters": ("m", 1.0), "miles": ("mi", 1.0), "mph": ("mph", 1.0),
+    "km/h": ("km/h", 1.0), "kg": ("g", 1e3), "kilograms": ("g", 1e3), "tonnes": ("t", 1.0),
+    "tons": ("t", 1.0), "hectares": ("ha", 1.0), "acres": ("acre", 1.0), "litres": ("l", 1.0),
+    "liters": ("l", 1.0), "barrels": ("bbl", 1.0),
+    "degrees": ("deg", 1.0), "magnitude": ("magnitude", 1.0),
+}  # fmt: skip
 MONTHS = {
     m: i + 1
     for i, names in enumerate(
@@ -71,17 +82,20 @@ _SCALE = "|".join(sorted((re.escape(s) for s in SCALES), key=len, reverse=True))
 _CUR_PRE = "|".join(sorted((re.escape(c) for c in CURRENCY_PREFIX), key=len, reverse=True))
 _CUR_SUF = "|".join(sorted(CURRENCY_SUFFIX, key=len, reverse=True))
 _QUAL = "|".join(sorted((re.escape(q) for q, _ in QUALIFIERS), key=len, reverse=True))
+_PUNIT = "|".join(sorted((re.escape(u) for u in PHYSICAL_UNITS), key=len, reverse=True))
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
+_NOT_IN_NUMBER = r"(?<!\w)(?<!\d[.,])"
 _DIGITS = r"\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDNUM = rf"(?:{_NUMWORD})(?:[{_DC} ](?:{_NUMWORD}))*|a dozen|half a dozen|dozen|half a"
 NUMBER_RE = re.compile(
     rf"(?P<qual>\b(?:{_QUAL})\s+)?"
     rf"(?P<cur>(?:{_CUR_PRE})\s?)?"
-    rf"(?P<num>(?<![\w.]){_DIGITS}(?=(?:{_SCALE})\b)|(?<![\w.]){_DIGITS}(?![\w]|\.\d|{_D}[A-Za-z])"
+    rf"(?P<num>{_NOT_IN_NUMBER}{_DIGITS}(?=[{_DC}]?(?:{_SCALE}|{_PUNIT})\b)|{_NOT_IN_NUMBER}{_DIGITS}(?![\w]|\.\d|{_D}[A-Za-z])"
     rf"|\b(?:{_WORDNUM})\b)"
     rf"(?:\s*(?P<range_sep>{_D}|\bto\b|\band\b)\s*(?P<num2>{_DIGITS})(?![\w]))?"
-    rf"(?:\s?(?P<scale>(?:{_SCALE}))\b(?:\s(?P<scale2>crores?|billion|million|thousand)\b)?)?"
+    rf"(?:[\s{_DC}]?(?P<scale>(?:{_SCALE}))\b(?:\s(?P<scale2>crores?|billion|million|thousand)\b)?)?"
+    rf"(?:[\s{_DC}]?(?P<punit>{_PUNIT})\b)?"
     rf"(?:\s(?P<cur_suf>(?:{_CUR_SUF}))\b)?"
     rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?",
     re.IGNORECASE,
@@ -101,6 +115,8 @@ DATE_RES = [
     ),
     # 12/7/2021 (month first, as US outlets write it)
     re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)\b"),
+    # 6 December (no year: the year is stored as 0)
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH})\b\.?(?!\s*\d)", re.IGNORECASE),
     # December 6 (no year: the year is stored as 0)
     re.compile(rf"\b(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d)", re.IGNORECASE),
 ]
@@ -109,6 +125,9 @@ DURATION_RE = re.compile(
     rf"\s+decade)\b)",
     re.IGNORECASE,
 )
+TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s?(?:[ap]\.?m\b\.?)?(?:\s?(?:IST|GMT|UTC|[ECMP][SD]T|BST|CET))?|\b\d{1,2}\s?[ap]\.?m\b\.?", re.IGNORECASE)
+"""Clock times ('03:22 PM IST', '9 a.m.') are not figures: their digits are never counts."""
+MAGNITUDE_RE = re.compile(r"\bmagnitude[\s-]+(?P<n>\d+(?:\.\d+)?)\b", re.IGNORECASE)
 ORDINAL_RE = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
 
@@ -193,6 +212,8 @@ def make_value(
         body = f"#{int(number)}"
     elif unit == "count":
         body = human(number) if low is None else f"{human(low)}-{human(high or low)}"
+    elif unit in _BASE_UNITS:
+        body = _physical(number, unit) if low is None else f"{_physical(low, unit)}-{_physical(high or low, unit)}"
     else:
         symbol = CURRENCY_SYMBOL.get(unit)
         body = f"{symbol}{human(number)}" if symbol else f"{unit} {human(number)}"
@@ -205,6 +226,19 @@ def make_value(
         low=low,
         high=high,
     )
+
+
+_BASE_UNITS = frozenset(u for u, _ in PHYSICAL_UNITS.values())
+_PREFIXED = {"W": ((1e9, "GW"), (1e6, "MW"), (1e3, "kW")), "Wh": ((1e9, "GWh"), (1e6, "MWh"), (1e3, "kWh")),
+             "m": ((1e3, "km"),), "g": ((1e6, "t"), (1e3, "kg"))}  # fmt: skip
+
+
+def _physical(number: float, unit: str) -> str:
+    """'30 GW' for 3e10 W: the largest prefix that keeps the figure at 1 or more."""
+    for size, name in _PREFIXED.get(unit, ()):
+        if abs(number) >= size:
+            return f"{human(number / size)} {name}"
+    return f"{human(number)} {unit}"
 
 
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -221,12 +255,22 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
             y = int(m.group("y")) if m.groupdict().get("y") else 0
             mon = m.groupdict().get("mon")
+            if mon and mon.lower() == "may" and mon[0] != "M":
+                continue  # the verb "may", not the month
             month = MONTHS.get(mon.lower().rstrip(".")) if mon else int(m.group("m"))
             day = int(m.group("d"))
             if not month or not 1 <= month <= 12 or not 1 <= day <= 31:
                 continue
             num = y * 10000 + month * 100 + day
             out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), num, "date")))
+            taken.append((m.start(), m.end()))
+    for m in TIME_RE.finditer(text):
+        if not _overlaps(taken, m.start(), m.end()) and (":" in m.group(0) or "m" in m.group(0).lower()):
+            taken.append((m.start(), m.end()))  # a time of day: taken, not a figure
+    for m in MAGNITUDE_RE.finditer(text):
+        if not _overlaps(taken, m.start(), m.end()):
+            n = float(m.group("n"))
+            out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), n, "magnitude")))
             taken.append((m.start(), m.end()))
     for m in DURATION_RE.finditer(text):
         if _overlaps(taken, m.start(), m.end()):
@@ -286,11 +330,11 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
             return None
     end_num = m.end("num")
     after = text[end_num : end_num + 2]
-    if re.match(rf"{_D}[A-Za-z]", after):
-        return None
+    if re.match(rf"{_D}[A-Za-z]", after) and not (m.group("scale") or m.group("punit")):
+        return None  # "AK-203"-like names and "10-year" (a duration) are not counts
     end = m.end()
     raw_tail_end = m.end("num")
-    for g in ("num2", "scale", "scale2", "cur_suf", "pct"):
+    for g in ("num2", "scale", "scale2", "punit", "cur_suf", "pct"):
         if m.group(g) and (g != "scale" or scale):
             raw_tail_end = max(raw_tail_end, m.end(g))
     end = raw_tail_end
@@ -305,6 +349,15 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
         unit = CURRENCY_SUFFIX[cur_suf.lower()]
     elif m.group("pct"):
         unit = "percent"
+    elif m.group("punit"):
+        unit, factor = PHYSICAL_UNITS[m.group("punit").lower()]
+        number *= factor
+        scale_f = SCALES[scale.lower()] if scale else 1.0
+        if m.group("num2") and m.group("range_sep") and m.group("range_sep").lower() != "and":
+            n2 = parse_number(m.group("num2"))
+            if n2 is not None and n2 * scale_f * factor > number:
+                rng = make_value(text[start:end], number, unit, "range", number, n2 * scale_f * factor)
+                return Mention(start, end, text[start:end], rng)
     low = high = None
     if m.group("num2") and m.group("range_sep"):
         sep = m.group("range_sep").lower()
@@ -366,11 +419,11 @@ def _pair_alternatives(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-NON_MONEY_UNITS = frozenset({"count", "year", "date", "duration_years", "percent", "ordinal"})
+MONEY_UNITS = frozenset(CURRENCY_PREFIX.values()) | frozenset(CURRENCY_SUFFIX.values())
 
 
 def is_money(v: Value) -> bool:
-    return v.unit not in NON_MONEY_UNITS and not v.unit.startswith("duration_")
+    return v.unit in MONEY_UNITS
 
 
 def _units(v: Value) -> dict[str, Value]:
@@ -385,19 +438,21 @@ def comparable(a: Value, b: Value) -> bool:
     return bool(set(_units(a)) & set(_units(b)))
 
 
-def significant_digits(n: float) -> int:
-    s = f"{abs(n):.6g}".replace(".", "").lstrip("0").rstrip("0")
-    return max(1, len(s))
-
-
-def round_sig(n: float, digits: int) -> float:
-    if n == 0:
-        return 0.0
-    return round(n, -int(math.floor(math.log10(abs(n)))) + digits - 1)
-
-
 def _close(x: float, y: float, rel: float) -> bool:
     return abs(x - y) <= rel * max(abs(x), abs(y), 1e-9)
+
+
+def near(a: Value, b: Value, ratio: float) -> bool:
+    """Same unit, and magnitudes within ``ratio`` of each other (1.1: a rounded figure and the
+    exact one; 2: the same measure reported high and low)."""
+    ua, ub = _units(a), _units(b)
+    for unit in set(ua) & set(ub):
+        x, y = ua[unit].value, ub[unit].value
+        if unit in ("year", "date", "ordinal") or x is None or y is None or x <= 0 or y <= 0:
+            continue
+        if max(x, y) / min(x, y) <= ratio:
+            return True
+    return False
 
 
 def agree(a: Value, b: Value) -> bool | None:
@@ -405,8 +460,10 @@ def agree(a: Value, b: Value) -> bool | None:
 
     ``None`` when they cannot be compared (no shared unit: a currency is never converted).
     Qualifiers neither create nor hide a disagreement: "over 500,000" agrees with "500,000";
-    500,000 and 600,000 disagree whatever their qualifiers. An "about" figure allows 5%; a
-    range agrees with any value inside it.
+    500,000 and 600,000 disagree whatever their qualifiers. Exact figures agree only when equal:
+    "₹75,000 crore" and "₹75,021 crore" are two values (a rounded figure is shown beside the exact
+    one, each with its sources). An "about" figure allows 5%; a range agrees with any value
+    inside it, except a span of years, which states its end ("2021-31" ~ "till 2031").
     """
     ua, ub = _units(a), _units(b)
     shared = set(ua) & set(ub)
@@ -416,6 +473,10 @@ def agree(a: Value, b: Value) -> bool | None:
     for unit in shared:
         x, y = ua[unit], ub[unit]
         if x.value is None or y.value is None:
+            continue
+        if unit == "year" and "range" in (x.qualifier, y.qualifier):
+            verdicts.append((x.high or x.value) == (y.high or y.value) and
+                            (x.low is None or y.low is None or x.low == y.low))  # fmt: skip
             continue
         if x.qualifier == "range" and x.low is not None and x.high is not None:
             verdicts.append(x.low <= y.value <= x.high or (y.low == x.low and y.high == x.high))
@@ -432,9 +493,7 @@ def agree(a: Value, b: Value) -> bool | None:
         if "about" in (x.qualifier, y.qualifier):
             verdicts.append(_close(x.value, y.value, 0.05))
             continue
-        # Agree when equal at the precision of the rounder figure: 600,000 ~ 6,01,427.
-        digits = min(significant_digits(x.value), significant_digits(y.value))
-        verdicts.append(round_sig(x.value, digits) == round_sig(y.value, digits))
+        verdicts.append(_close(x.value, y.value, 1e-9))
     if not verdicts:
         return None
     return any(verdicts)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.quantities import agree, find_mentions
+from summarizer.quantities import near, agree, find_mentions
 
 
 def one(text: str):  # type: ignore[no-untyped-def]
@@ -58,7 +58,8 @@ def test_qualifiers_respected() -> None:
     six = one("600,000").value
     assert agree(over, exact) is True
     assert agree(exact, six) is False
-    assert agree(one("6,01,427").value, six) is True  # same at the rounder figure's precision
+    assert agree(one("6,01,427").value, six) is False  # a rounded figure is another value...
+    assert near(one("6,01,427").value, six, 1.1)  # ...of the same measure, near enough to group
     assert agree(one("ten").value, one("about a dozen").value) is False
 
 
@@ -99,3 +100,31 @@ def test_compact_and_compound_scales(text: str, unit: str, value: float) -> None
 def test_ranges(text: str, low: float, high: float, unit: str) -> None:
     v = one(text).value
     assert (v.unit, v.qualifier, v.low, v.high) == (unit, "range", low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "display"),
+    [
+        ("budget set at Rs.75,021 crore.", "Rs.75,021 crore", "₹750.21 billion"),
+        ("a ₹5,100-crore deal", "₹5,100-crore", "₹51 billion"),
+        ("to add 30 GW of capacity", "30 GW", "30 GW"),
+        ("a 500-MW plant", "500-MW", "500 MW"),
+        ("1.5 lakh tonnes", "1.5 lakh tonnes", "150,000 t"),
+        ("for systems of 2 to 3 kW", "2 to 3 kW", "2 kW-3 kW"),
+        ("a magnitude 6.4 tremor", "magnitude 6.4", "6.4 magnitude"),
+        ("on 29 February", "29 February", "02-29 (no year)"),
+    ],
+)
+def test_formats_read_as_written(text: str, raw: str, display: str) -> None:
+    found = find_mentions(text)
+    assert [(m.raw, m.value.display) for m in found] == [(raw, display)]
+
+
+def test_clock_times_are_not_figures() -> None:
+    assert [m.raw for m in find_mentions("Updated 04 Feb 2024, 03:22 PM IST and 9 a.m.")] == ["04 Feb 2024"]
+
+
+def test_span_of_years_states_its_end() -> None:
+    span, till, other = one("2021-31").value, one("2031").value, one("2030").value
+    assert span.unit == "year" and agree(span, till) is True and agree(span, other) is False
+    assert agree(span, one("2021-2031").value) is True and agree(span, one("2020-31").value) is False

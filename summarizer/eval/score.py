@@ -160,6 +160,8 @@ def _statements(brief: Brief) -> list[_Stmt]:
         srcs = [s for r in sent.refs for s in by_id.get(r, ([], []))[0]]
         ev = [s for r in sent.refs for s in by_id.get(r, ([], []))[1]]
         also = " | ".join(disc_text[r] for r in sent.refs if r in disc_text)
+        if also:  # citing a discrepancy supports saying that the sources disagree
+            also += " | sources disagree disagreement differ conflict vary"
         out.append(_Stmt(f"overview[{i}]", Text.of(sent.text), list(dict.fromkeys(srcs)), ev, also=also))
     for d in brief.discrepancies:
         raws = " vs ".join(v.value.raw for v in d.values)
