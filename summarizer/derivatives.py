@@ -4,6 +4,7 @@ Derivatives never count as independent sources."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Literal
@@ -19,6 +20,12 @@ REPUBLICATION_CONTAINMENT = 0.6
 REWRITE_ALIGNMENT = 0.6
 REWRITE_MEAN_SIMILARITY = 0.55
 REWRITE_MIN_ALIGNMENT = 0.4
+NOTE_WEIGHT = 0.2  # larger than the containment asymmetry of trimmed copies on the dev stories (<= 0.05)
+COPY_NOTE = re.compile(
+    r"\b(syndicated|wire (copy|feed)|originally (published|appeared)|republished|reproduced "
+    r"(with|by|from)|has not been edited|first (published|appeared) (in|on|by))\b",
+    re.IGNORECASE,
+)
 
 
 def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[Derivative]:
@@ -43,6 +50,13 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
         c, al, mb = score[(a, b)]
         return max(c, al, mb if al >= REWRITE_MIN_ALIGNMENT else 0.0)
 
+    noted = {ev.doc.id for ev in evidence if COPY_NOTE.search(ev.doc.text)}
+
+    def directed(a: str, b: str) -> float:
+        """How strongly a copies b; a note saying a text was syndicated or republished tips a
+        near-symmetric pair (both contain most of the other) towards the noted one."""
+        return strength(a, b) + NOTE_WEIGHT * ((a in noted) - (b in noted))
+
     def is_derivative(a: str, b: str) -> bool:
         c, al, mb = score[(a, b)]
         return (
@@ -55,7 +69,7 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
     for a in ids:
         candidates_b = [
             b for b in ids
-            if b != a and (a, b) in score and is_derivative(a, b) and strength(a, b) > strength(b, a)
+            if b != a and (a, b) in score and is_derivative(a, b) and directed(a, b) > directed(b, a)
         ]  # fmt: skip
         if candidates_b:
             found[a] = max(candidates_b, key=lambda b: (strength(a, b), b))

@@ -73,13 +73,20 @@ class DocEvidence:
 
 
 SPEECH_VERBS = (
-    r"said|says|wrote|writes|added|adds|told|tells|continued|penned|stated|states|noted|notes|"
-    r"declared|announced|tweeted|explained|insisted|warned|argued|remarked|replied|quipped"
+    r"said|says|wrote|writes|added|adds|told|tells|continued|stated|states|noted|notes|"
+    r"declared|announced|tweeted|posted|explained|insisted|warned|argued|remarked|replied|"
+    r"asked|claimed|stressed|observed|commented|recalled|admitted|concluded"
 )
 _NAME = r"(?:[A-Z][\w\u2019'\-]+(?:\s+(?:[A-Z][\w\u2019'\-]+|van|de|von|al|bin|da))*)"
-_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS}|cited)\b")
+_VERB_RE = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _NAME_TOKEN = re.compile(rf"(?<![\w\u2019'])(?P<name>{_NAME})(?![\u2019']s\b)")
 _BEFORE = re.compile(rf"(?P<name>{_NAME})\s+(?:{SPEECH_VERBS})(?:\s+\w+){{0,6}}[:,]?\s*$")
+_NAME_THEN_VERB = re.compile(rf"^\W{{0,3}}(?P<name>{_NAME})\s+[a-z]+(?:ed|s)\b")
+"""Right after a quote, a name and a verb: '..." Singh wrote', '..." Singh penned the letter'."""
+_AS_SAYING = re.compile(rf"\b(?:cited|quoted)\s+(?P<name>{_NAME})\b.{{0,120}}?\bas saying\b")
+"""'Interfax cited Dmitry Shugayev, the head of ..., as saying': the one cited speaks."""
+_THING_SAID = re.compile(rf"\b(?P<who>the (?:[a-z]+ ){{0,2}}[a-z]+)\s+(?:{SPEECH_VERBS})\b\W*$")
+"""'..." the statement said': an unnamed speaker (a statement, a ministry) is kept as written."""
 
 
 def _clean_name(name: str) -> str | None:
@@ -91,17 +98,24 @@ def _speaker_after(after: str) -> str | None:
     """The speaker named in the words that follow a quote, up to the sentence's end."""
     stop = re.search(r"[.!?](?:\s|$)|[\"\u201c\u201d]", after)
     clause = after[: stop.start()] if stop else after
+    cited = _AS_SAYING.search(clause)
+    if cited:
+        return _clean_name(cited.group("name"))
+    first = _NAME_THEN_VERB.match(clause)
+    if first and _clean_name(first.group("name")):
+        return _clean_name(first.group("name"))
     verb = _VERB_RE.search(clause)
     if not verb:
         return None
-    if re.search(r"\bthe statement\s*$", clause[: verb.start()], re.IGNORECASE):
-        return "the statement"
+    thing = _THING_SAID.search(clause[: verb.end()])
+    if thing:
+        return thing.group("who")
     names = [m.group("name") for m in _NAME_TOKEN.finditer(clause[: verb.start()])]
     names = [n for n in (_clean_name(x) for x in names) if n]
-    if verb.group(0) != "cited" and names:
+    if names:
         return names[-1]
     m = _NAME_TOKEN.search(clause[verb.end() :])
-    return _clean_name(m.group("name")) if m and m.start() < 3 else (names[-1] if names else None)
+    return _clean_name(m.group("name")) if m and m.start() < 3 else None
 
 
 def _speaker_before(before: str) -> str | None:
@@ -148,8 +162,8 @@ def resolve_speaker(name: str | None, names: list[str], text: str = "") -> str |
     if not name:
         return None
     name = re.sub(r"[\u2019']s$", "", name.strip())
-    if name.lower() == "the statement":
-        return "statement"
+    if name.startswith("the "):
+        return name  # an unnamed speaker, as written ("the statement")
     words = name.split()
     while words and words[0] in _NOT_NAMES:
         words = words[1:]

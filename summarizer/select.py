@@ -47,13 +47,29 @@ def trim_overview(sentences: list[OverviewSentence], words: int | None) -> list[
     return out
 
 
+def pick_quotes(quotes: list[Quote], n: int | None) -> list[Quote]:
+    """The best-sourced quote of each speaker first (who is quoted matters more than a second
+    line from the same person; a named speaker before an unnamed one such as "the statement"),
+    then the rest by rank; shown in their ranked order."""
+    if n is None or len(quotes) <= n:
+        return quotes
+    firsts, seen = [], set()
+    named = sorted(quotes, key=lambda q: (q.speaker or "the ").startswith("the "))  # stable
+    for q in named:
+        if q.speaker not in seen:
+            seen.add(q.speaker)
+            firsts.append(q)
+    chosen = {id(q) for q in (firsts + [q for q in named if q not in firsts])[:n]}
+    return [q for q in quotes if id(q) in chosen]
+
+
 def select(
     facts: list[Fact], single: list[Fact], quotes: list[Quote], overview: list[OverviewSentence], length: str
 ) -> tuple[list[Fact], list[Fact], list[Quote], list[OverviewSentence]]:
     """Cut each ranked list to the length's limits; the overview loses references to cut items."""
     lim = LIMITS[length]
     facts, single = _cut(facts, lim.facts), _cut(single, lim.single_source)
-    quotes = quotes if lim.quotes is None else quotes[: lim.quotes]
+    quotes = pick_quotes(quotes, lim.quotes)
     kept = {f.id for f in facts}
     overview = [s for s in overview if all(r in kept or not r.startswith("F") for r in s.refs)]
     return facts, single, quotes, trim_overview(overview, lim.overview_words)
