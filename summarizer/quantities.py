@@ -269,8 +269,8 @@ def find_mentions(text: str) -> list[Mention]:
             taken.append((m.start(), m.end()))  # a time of day: taken, not a figure
     for m in MAGNITUDE_RE.finditer(text):
         if not _overlaps(taken, m.start(), m.end()):
-            n = float(m.group("n"))
-            out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), n, "magnitude")))
+            mag = float(m.group("n"))
+            out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), mag, "magnitude")))
             taken.append((m.start(), m.end()))
     for m in DURATION_RE.finditer(text):
         if _overlaps(taken, m.start(), m.end()):

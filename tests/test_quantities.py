@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.quantities import near, agree, find_mentions
+from summarizer.quantities import agree, find_mentions, near
 
 
 def one(text: str):  # type: ignore[no-untyped-def]
