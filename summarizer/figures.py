@@ -9,13 +9,14 @@ whose values agree backs a fact."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
 from summarizer.evidence import Candidate
-from summarizer.quantities import agree, is_money, near
+from summarizer.quantities import UNITS_WORDS, agree, is_money, near
 from summarizer.similarity import (
     TfIdf,
     UnionFind,
@@ -25,7 +26,7 @@ from summarizer.similarity import (
     dot,
     unit,
 )
-from summarizer.text import content_words
+from summarizer.text import STOPWORDS, content_words, stem
 
 # Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
 FIGURE_SIMILARITY = 0.3
@@ -253,10 +254,56 @@ def figure_topic(members: Sequence[Candidate]) -> str:
     return " ".join(w for w, _ in words.most_common(3)) or "figure"
 
 
+_SURFACE = re.compile(r"[A-Za-z][\w\-\u2011]*")
+TOPIC_EXTRA_WORDS = 2
+TOPIC_WINDOW = 60  # characters either side of the figure; measured on the dev stories
+
+
+def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
+    """The measure's name: the phrase the sources use next to the figure, led by the words
+    most of the group's sentences share that are rarest in the story ('S-400 missile deal
+    signed', not 'deal signed'). Never a bare number."""
+    phrase = figure_topic(members)
+    docs = {c.doc for c in members}
+    seen_in: dict[str, set[str]] = {}
+    first_at: dict[str, tuple[int, str]] = {}
+    for c in members:
+        assert c.quantity_span is not None
+        at = c.quantity_span.start - c.span.start
+        near_text = c.span.text[max(0, at - TOPIC_WINDOW) : at + len(c.quantity_span.text) + TOPIC_WINDOW]
+        for i, m in enumerate(_SURFACE.finditer(near_text)):
+            w = m.group(0)
+            key = stem(w.lower())
+            low = w.lower()
+            if low in STOPWORDS or low in _NOT_TOPIC or low in UNITS_WORDS or len(w) < 3 or _VERBISH.search(w):
+                continue
+            seen_in.setdefault(key, set()).add(c.doc)
+            first_at.setdefault(key, (i, w))
+    in_phrase = {stem(w.lower()) for w in _SURFACE.findall(phrase)}
+    need = max(2, (len(docs) + 1) // 2) if len(docs) > 1 else 1
+    if len(phrase.split()) > 2:
+        return phrase
+    # names of places and people say where or who, not what: they come last
+    ranked = sorted(
+        (k for k, ds in seen_in.items() if len(ds) >= need and k not in in_phrase),
+        key=lambda k: (bool(re.fullmatch(r"[A-Z][a-z]+", first_at[k][1])),
+                       -len(seen_in[k]) * tfidf.idf.get(k, 1.0), first_at[k][0]),
+    )[:TOPIC_EXTRA_WORDS]  # fmt: skip
+    lead = [first_at[k][1] for k in sorted(ranked, key=lambda k: first_at[k][0])]
+    return " ".join([*lead, phrase]).strip() or "figure"
+
+
+_VERBISH = re.compile(r"^[a-z]+(?:ed|ly|ing)$")
+_NOT_TOPIC = {
+    "crore", "crores", "lakh", "lakhs", "billion", "million", "thousand", "per", "cent", "percent",
+    "rs", "inr", "usd", "said", "says", "according", "also", "would", "will", "new",
+}  # fmt: skip
+
+
 def discrepancies_of(
-    g: FigureGroup, classes: list[list[Candidate]], derivative_of: dict[str, str]
+    g: FigureGroup, classes: list[list[Candidate]], derivative_of: dict[str, str], tfidf: TfIdf
 ) -> list[Discrepancy]:
-    topic = figure_topic(g.members)
+    topic = measure_topic(g.members, tfidf)
     values = []
     for cl in sorted(classes, key=lambda cl: -len({c.doc for c in cl})):
         docs = sorted({c.doc for c in cl})

@@ -26,6 +26,7 @@ from summarizer.brief import (
     OverviewSentence,
     Quote,
     Source,
+    Value,
     dedupe_spans,
 )
 from summarizer.claims import group_claims, group_quotes, representative, statement, topic_words
@@ -40,6 +41,7 @@ from summarizer.figures import (
     value_classes,
 )
 from summarizer.overview import build_overview
+from summarizer.quantities import agree, find_mentions
 from summarizer.similarity import TfIdf, bag
 
 FigureKey = tuple[str, int, int]  # (doc, start, end) of a figure mention
@@ -96,7 +98,7 @@ def figure_findings(figs: Sequence[Candidate], tfidf: TfIdf, derivative_of: dict
             if len({c.doc for c in g.members}) >= 2:
                 out.agreed.append(g.members)
             continue
-        out.discrepancies.extend(discrepancies_of(g, classes, derivative_of))
+        out.discrepancies.extend(discrepancies_of(g, classes, derivative_of, tfidf))
         for ci, cl in enumerate(classes):
             for c in cl:
                 assert c.quantity_span is not None
@@ -160,14 +162,17 @@ def claim_facts(
 
 
 def figure_facts(
-    found: FigureFindings, covered: set[tuple[str, int]], derivative_of: dict[str, str], n_docs: int
+    found: FigureFindings, stated: Sequence[Fact], derivative_of: dict[str, str], n_docs: int
 ) -> list[Fact]:
-    """Agreed figures no claim already states, as facts of their own."""
+    """Agreed figures no agreed fact's statement already gives, as facts of their own (a
+    sentence with two figures is one fact; the second figure, told by other sources too, is
+    another)."""
+    values = [m.value for f in stated for m in find_mentions(f.statement)]
     out = []
     for members in found.agreed:
         docs = sorted({c.doc for c in members})
         indep = independent(docs, derivative_of)
-        if len(indep) < 2 or any((c.doc, c.span.start) in covered for c in members):
+        if len(indep) < 2 or any(agree(_val(members[0]), v) for v in values):
             continue
         rep = representative(members, derivative_of)
         out.append(
@@ -185,6 +190,11 @@ def figure_facts(
             )  # fmt: skip
         )
     return out
+
+
+def _val(c: Candidate) -> Value:
+    assert c.quantity is not None
+    return c.quantity
 
 
 def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeResult:
@@ -205,8 +215,7 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
     grouped = claim_facts(claims, figs, found, tfidf, derivative_of, n_docs)
     facts = [f for f in grouped if len(f.independent_sources) >= 2]
     single = [f for f in grouped if len(f.independent_sources) < 2]
-    covered = {(sp.source, sp.start) for f in grouped for sp in f.evidence}
-    facts += figure_facts(found, covered, derivative_of, n_docs)
+    facts += figure_facts(found, facts, derivative_of, n_docs)
 
     facts = [f for f in facts if f.kind != "quote"]
     facts.sort(key=lambda f: (-len(f.independent_sources), -f.importance, f.statement))
