@@ -6,7 +6,8 @@ wording."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from summarizer.brief import Quote, dedupe_spans
 from summarizer.evidence import Candidate
@@ -15,6 +16,8 @@ from summarizer.text import fold
 
 # Measured on the seeds and ind_surya_ghar_cabinet (dev stories).
 CLAIM_SIMILARITY = 0.42
+ANCHORED_SIMILARITY = 0.25
+MAX_ANCHOR_CLAIMS = 12
 QUOTE_SIMILARITY = 0.5
 
 
@@ -30,7 +33,12 @@ def topic_words(text: str) -> str:
 _TOPIC_STOP = {"the", "and", "that", "with", "from", "this", "have", "were", "said", "their"}
 
 
-def group_claims(claims: Sequence[Candidate], tfidf: TfIdf) -> list[list[Candidate]]:
+def group_claims(
+    claims: Sequence[Candidate], tfidf: TfIdf, anchors: Mapping[tuple[str, int], set[str]] | None = None
+) -> list[list[Candidate]]:
+    """Claims that state the same fact: TF-IDF cosine at least CLAIM_SIMILARITY; or sentences of
+    different sources that give the same figure (an anchor: '₹78,000', '300 units') and share
+    some words (ANCHORED_SIMILARITY); or one verified fact_group."""
     vecs = [unit(tfidf.vector(bag(c.statement + " " + c.topic))) for c in claims]
     uf = UnionFind(len(claims))
     # A model claim and the sentence it was grounded in are the same claim.
@@ -49,22 +57,43 @@ def group_claims(claims: Sequence[Candidate], tfidf: TfIdf) -> list[list[Candida
     for i, j in candidate_pairs(vecs, groups):
         if dot(vecs[i], vecs[j]) >= CLAIM_SIMILARITY:
             uf.union(i, j)
+    for i, j in _anchored_pairs(claims, anchors or {}):
+        if dot(vecs[i], vecs[j]) >= ANCHORED_SIMILARITY:
+            uf.union(i, j)
     return [[claims[i] for i in sorted(m)] for m in uf.groups().values()]
 
 
-def representative(members: Sequence[Candidate], derivative_of: dict[str, str]) -> Candidate:
-    """The statement shown: a model's self-contained statement when one is grounded, else the
-    sentence of an independent source that best matches the others."""
+def _anchored_pairs(claims: Sequence[Candidate], anchors: Mapping[tuple[str, int], set[str]]) -> set[tuple[int, int]]:
+    """Pairs of claims from different sources whose sentences give the same figure; a figure
+    given by many claims (a date every article repeats) anchors nothing."""
+    by_value: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        for v in anchors.get((c.doc, c.sentence), ()):
+            by_value[v].append(i)
+    out: set[tuple[int, int]] = set()
+    for members in by_value.values():
+        if len(members) > MAX_ANCHOR_CLAIMS:
+            continue
+        for a in members:
+            for b in members:
+                if a < b and claims[a].doc != claims[b].doc:
+                    out.add((a, b))
+    return out
+
+
+def ranked_representatives(members: Sequence[Candidate], derivative_of: dict[str, str]) -> list[Candidate]:
+    """The group's statements, best first: a model's self-contained statement when one is
+    grounded, then sentences of independent sources, earlier in their article, shorter."""
 
     def rank(c: Candidate) -> tuple[int, int, float, int]:
-        return (
-            0 if c.origin == "model" else 1,
-            1 if c.doc in derivative_of else 0,
-            c.position,
-            len(c.statement),
-        )
+        return (0 if c.origin == "model" else 1, 1 if c.doc in derivative_of else 0, c.position, len(c.statement))
 
-    return min(members, key=rank)
+    return sorted(members, key=rank)
+
+
+def representative(members: Sequence[Candidate], derivative_of: dict[str, str]) -> Candidate:
+    """The best-ranked statement of the group."""
+    return ranked_representatives(members, derivative_of)[0]
 
 
 def group_quotes(cands: Sequence[Candidate], tfidf: TfIdf) -> list[Quote]:

@@ -29,7 +29,14 @@ from summarizer.brief import (
     Value,
     dedupe_spans,
 )
-from summarizer.claims import group_claims, group_quotes, representative, statement, topic_words
+from summarizer.claims import (
+    group_claims,
+    group_quotes,
+    ranked_representatives,
+    representative,
+    statement,
+    topic_words,
+)
 from summarizer.derivatives import detect_derivatives, independent
 from summarizer.evidence import Candidate, DocEvidence
 from summarizer.figures import (
@@ -44,6 +51,7 @@ from summarizer.overview import build_overview
 from summarizer.quantities import agree, find_mentions
 from summarizer.similarity import TfIdf, bag
 
+MAX_REPRESENTATIVES = 8  # sentences tried as a group's statement, best-ranked first
 FigureKey = tuple[str, int, int]  # (doc, start, end) of a figure mention
 
 
@@ -125,20 +133,33 @@ def claim_facts(
     mentions_by_sentence: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
     for f in figs:
         mentions_by_sentence[(f.doc, f.sentence)].append(f)
-    out = []
-    for members in group_claims(claims, tfidf):
-        rep = representative(members, derivative_of)
-        rep_figs = mentions_by_sentence.get((rep.doc, rep.sentence), [])
-        rep_classes = {
-            k for f in rep_figs if f.quantity_span is not None
-            and (k := found.fig_class.get((f.doc, f.quantity_span.start, f.quantity_span.end))) is not None
-        }  # fmt: skip
+    anchors: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for k, members in enumerate(found.agreed):  # undisputed figures told by several sources
+        for f in members:
+            if _val(f).unit not in ("year", "date", "ordinal"):
+                anchors[(f.doc, f.sentence)].add(str(k))
+    def supporters_of(rep: Candidate, members: Sequence[Candidate]) -> list[Candidate]:
         # A source supports the statement unless it gives, anywhere, another value for one of
         # the statement's figures (and never the statement's value): the discrepancy shows it.
-        supporters = [
+        rep_classes = {
+            k for f in mentions_by_sentence.get((rep.doc, rep.sentence), []) if f.quantity_span is not None
+            and (k := found.fig_class.get((f.doc, f.quantity_span.start, f.quantity_span.end))) is not None
+        }  # fmt: skip
+        return [
             m for m in members
             if not any(classes_by_doc[m.doc].get(g) and c not in classes_by_doc[m.doc][g] for g, c in rep_classes)
         ]  # fmt: skip
+
+    out = []
+    for members in group_claims(claims, tfidf, anchors):
+        # The statement shown is the one most of the group's sources support (a sentence with a
+        # disputed figure would leave out every source giving another value).
+        ranked = ranked_representatives(members, derivative_of)[:MAX_REPRESENTATIVES]
+        rep, supporters = max(
+            ((r, supporters_of(r, members)) for r in ranked),
+            key=lambda rs: len(independent(sorted({m.doc for m in rs[1]}), derivative_of)),
+        )
+        rep_figs = mentions_by_sentence.get((rep.doc, rep.sentence), [])
         docs = sorted({m.doc for m in supporters})
         indep = independent(docs, derivative_of)
         quantity = rep_figs[0].quantity if rep_figs else None
@@ -175,6 +196,7 @@ def figure_facts(
         if len(indep) < 2 or any(agree(_val(members[0]), v) for v in values):
             continue
         rep = representative(members, derivative_of)
+        values += [m.value for m in find_mentions(rep.statement)]
         out.append(
             Fact(
                 id="",
@@ -190,6 +212,19 @@ def figure_facts(
             )  # fmt: skip
         )
     return out
+
+
+def _one_per_statement(facts: list[Fact], derivative_of: dict[str, str]) -> list[Fact]:
+    """Facts shown with the same sentence are one fact, with all their sources."""
+    by_text: dict[str, Fact] = {}
+    for f in facts:
+        kept = by_text.setdefault(f.statement, f)
+        if kept is not f:
+            kept.sources = sorted(set(kept.sources) | set(f.sources))
+            kept.independent_sources = independent(kept.sources, derivative_of)
+            kept.evidence = dedupe_spans(kept.evidence + f.evidence)
+            kept.importance = max(kept.importance, f.importance)
+    return list(by_text.values())
 
 
 def _val(c: Candidate) -> Value:
@@ -217,7 +252,7 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
     single = [f for f in grouped if len(f.independent_sources) < 2]
     facts += figure_facts(found, facts, derivative_of, n_docs)
 
-    facts = [f for f in facts if f.kind != "quote"]
+    facts = _one_per_statement([f for f in facts if f.kind != "quote"], derivative_of)
     facts.sort(key=lambda f: (-len(f.independent_sources), -f.importance, f.statement))
     single = [f for f in single if f.kind != "quote"]
     single.sort(key=lambda f: (-f.importance, f.statement))
