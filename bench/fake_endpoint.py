@@ -5,9 +5,8 @@ port) from a ThreadingHTTPServer, sleeping ``latency`` seconds per call, and cou
 request bytes and (estimated, chars/4) prompt/completion tokens. Its answer is built from the
 request, so any instructor mode works:
 
-- a summarizer extraction request (the article between ``<article>`` tags) gets a valid
-  DocumentExtraction: the article's first few sentences as claims, each with itself as verbatim
-  evidence;
+- a summarizer extraction request (numbered sentences between ``<article>`` tags) gets a valid
+  IdExtraction: the article's first few full sentences as key sentences, every figure labelled;
 - a LangExtract prompt (``Q: <chunk>`` / ``A:``) gets ``{"extractions": [...]}`` with sentences of
   the chunk;
 - any other request with a JSON Schema (e.g. the overview call) gets the smallest valid instance;
@@ -69,15 +68,15 @@ def sentences(text: str, limit: int, min_chars: int = 25, max_chars: int = 300) 
     return out
 
 
-def extraction_for(article: str, claims: int = 6) -> dict[str, Any]:
-    """A DocumentExtraction-shaped answer: the article's first sentences, verbatim."""
+def extraction_for(prompt: str, claims: int = 6) -> dict[str, Any]:
+    """An IdExtraction-shaped answer to the numbered-sentence prompt: the first full sentences
+    as key sentences (topic: their first words), every figure labelled."""
+    sents = re.findall(r"^(S\d+): (.*)$", prompt, re.M)
+    keys = [(sid, s) for sid, s in sents if len(s.split()) >= 6][1 : claims + 1]
     return {
-        "metadata": {},
-        "claims": [
-            {"statement": s, "topic": " ".join(s.split()[:3]), "kind": "event", "evidence": s}
-            for s in sentences(article, claims)
-        ],
-        "entities": [],
+        "key_sentences": [{"id": sid, "topic": " ".join(s.lower().split()[:3])} for sid, s in keys],
+        "figures": [{"id": fid, "measure": "amount"} for fid in re.findall(r"^(F\d+) \[", prompt, re.M)],
+        "event": {"who": "", "what": "", "when": ""},
     }
 
 
@@ -122,9 +121,8 @@ def response_schema(request: dict[str, Any]) -> dict[str, Any] | None:
 
 def default_responder(request: dict[str, Any]) -> dict[str, Any]:
     text = "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
-    m = re.search(r"<article>\n?(.*?)\n?</article>", text, re.S)
-    if m:
-        return extraction_for(m.group(1))
+    if re.search(r"<article>\n?S1: ", text):
+        return extraction_for(text)
     if "Q: " in text:  # LangExtract's prompt: the chunk follows the last "Q: "
         chunk = text.rsplit("Q: ", 1)[1].rsplit("A:", 1)[0]
         return {"extractions": [{"fact": s, "fact_attributes": {}} for s in sentences(chunk, 3)]}

@@ -364,15 +364,15 @@ def bench_cache(ep: FakeEndpoint, latency: float, tmp: Path, repeat: int = 3) ->
 def bench_cost(ep: FakeEndpoint, overhead_seeds: dict[str, Any], lx_timeout: float) -> dict[str, Any]:
     """Per-document cost of the pipeline (from the 5-seed run), the naive single prompt, and
     LangExtract, all counted at the fake endpoint."""
+    from claims_v4 import DocumentExtraction, claims_prompt
+
     from summarizer.backends.base import ExtractionRequest
     from summarizer.backends.openai_compat import OpenAIBackend
-    from summarizer.prompts import load_prompt
-    from summarizer.schemas import DocumentExtraction
 
     ep.latency = 0.0
     texts = [Path(f).read_text(encoding="utf-8") for f in SEED_FILES]
     out: dict[str, Any] = {"documents": len(texts), "pipeline": overhead_seeds["endpoint"]}
-    messages = load_prompt("extract").render(doc_id="all", text="\n\n".join(texts))
+    messages = claims_prompt().render(doc_id="all", text="\n\n".join(texts))
     ep.reset()
     backend = OpenAIBackend(model="fake", base_url=ep.base_url, api_key=None, max_retries=0)
     backend.extract(

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class _Model(BaseModel):
@@ -167,6 +167,20 @@ class GroundingStats(_Model):
     evidence_candidates: int = 0
 
 
+class ModelContribution(_Model):
+    """What the model added to the brief, after verification (all zero without a model)."""
+
+    key_sentences: int = Field(default=0, description="Key sentences the model picked, used as claims.")
+    figure_labels: int = Field(default=0, description="Figures labelled with the measure they state.")
+    measure_groups: int = Field(
+        default=0, description="Same-measure groups from the cross-document alignment, applied."
+    )
+    fact_groups: int = Field(
+        default=0, description="Same-fact groups from the cross-document alignment, applied."
+    )
+    set_apart: int = Field(default=0, description="Documents the alignment set apart as another event.")
+
+
 class RunInfo(_Model):
     backend: str
     model: str | None = None
@@ -179,6 +193,7 @@ class RunInfo(_Model):
     completion_tokens: int = 0
     wall_seconds: float = 0.0
     grounding: GroundingStats = Field(default_factory=GroundingStats)
+    contribution: ModelContribution = Field(default_factory=ModelContribution)
 
 
 class Brief(_Model):

@@ -1,25 +1,29 @@
-"""Extraction: the optional model call per document, through the prompt, the cache and the
+"""Extraction: the optional model call per document (answers by ids: the document goes out as
+numbered sentences and figures), through the prompt, the cache and the
 backend, with usage accounting; and the model-written overview call. Cached, retried by the
 backend, run concurrently by the pipeline."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from summarizer.brief import Brief, Span
+from summarizer.brief import Brief
 from summarizer.cache import ResultCache, cache_key
 from summarizer.documents import Document
 from summarizer.errors import BackendError, SummarizerError
+from summarizer.evidence import DocEvidence
 from summarizer.grounding import GroundingReport
 from summarizer.overview import facts_for_prompt, grounded_overview
 from summarizer.prompts import Prompt, load_prompt
-from summarizer.schemas import DocumentExtraction, OverviewDraft, schema_hash
+from summarizer.schemas import Alignment, EventLabel, IdExtraction, OverviewDraft, schema_hash
 from summarizer.settings import Settings
 from summarizer.text import paragraphs
 
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from summarizer.backends.base import Backend
 
 M = TypeVar("M", bound=BaseModel)
+EXTRACT_PROMPT = "extract_ids"
 
 
 @dataclass
@@ -36,6 +41,8 @@ class Stats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     grounding: GroundingReport = field(default_factory=GroundingReport)
+    contribution: Counter[str] = field(default_factory=Counter)
+    """What the model's verified answers added (RunInfo.contribution's fields)."""
 
 
 def chunk_text(text: str, max_chars: int) -> list[str]:
@@ -62,6 +69,37 @@ def chunk_text(text: str, max_chars: int) -> list[str]:
     return ["\n\n".join(c) for c in chunks if c]
 
 
+def _line(text: str) -> str:
+    # One line per item; the article cannot close its own delimiter in the prompt.
+    return re.sub(r"(?i)</\s*article\s*>", "</ article>", " ".join(text.split()))
+
+
+def numbered(ev: DocEvidence, sentences: Sequence[int]) -> tuple[str, str]:
+    """The prompt's two lists for the given sentence indices: "S3: text" lines, and the
+    figures of those sentences as "F2 [S3]: as written" lines. Ids are the document's own
+    (S<index+1>, F<mention index+1>), so chunks of one document share one numbering."""
+    wanted = set(sentences)
+    sents = "\n".join(f"S{k + 1}: {_line(ev.sentences[k].text)}" for k in sentences)
+    figs = "\n".join(
+        f"F{j + 1} [S{k + 1}]: {_line(m.raw)}" for j, (k, m) in enumerate(ev.mentions) if k in wanted
+    )
+    return sents, figs or "(none)"
+
+
+def sentence_chunks(ev: DocEvidence, max_chars: int) -> list[list[int]]:
+    """Sentence indices in consecutive chunks of at most ``max_chars`` of text (at least one
+    sentence each)."""
+    chunks: list[list[int]] = [[]]
+    size = 0
+    for k, sp in enumerate(ev.sentences):
+        if chunks[-1] and size + len(sp.text) > max_chars:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(k)
+        size += len(sp.text) + 6
+    return [c for c in chunks if c] or [[]]
+
+
 class Extractor:
     """Runs the model over one document: prompt, cache, backend, with usage accounting."""
 
@@ -70,8 +108,8 @@ class Extractor:
         self.settings = settings
         self.cache = cache
         self.stats = stats
-        self.prompt: Prompt = load_prompt("extract", settings.prompts_dir)
-        self.schema = DocumentExtraction
+        self.prompt: Prompt = load_prompt(EXTRACT_PROMPT, settings.prompts_dir)
+        self.schema = IdExtraction
         self.sampling: dict[str, Any] = {
             "temperature": settings.temperature,
             "max_tokens": settings.max_tokens or getattr(backend, "default_max_tokens", 4096),
@@ -116,28 +154,36 @@ class Extractor:
         self.stats.model_calls += response.usage.calls or 1
         self.stats.prompt_tokens += response.usage.prompt_tokens
         self.stats.completion_tokens += response.usage.completion_tokens
-        data = schema.model_validate(response.data.model_dump())
+        try:
+            data = schema.model_validate(response.data.model_dump())
+        except ValidationError:  # e.g. a backend's salvage of another shape
+            raise BackendError(f"{label}: the answer does not fit {schema.__name__}") from None
         if not self.settings.no_cache:
             self.cache.set(key, {"data": data.model_dump(mode="json")})
         return data
 
-    def extract(self, doc: Document, furniture: Sequence[Span] = ()) -> DocumentExtraction:
-        """Page furniture found by the evidence layer is not sent: it costs tokens and could
-        only yield claims that grounding would drop."""
-        claims = []
-        meta = None
-        text = _without(doc.text, furniture)
-        for chunk in chunk_text(text, self.settings.chunk_chars):
-            # The article cannot close its own delimiter in the prompt.
-            safe = re.sub(r"(?i)</\s*article\s*>", "</ article>", chunk)
-            messages = self.prompt.render(doc_id=doc.id, text=safe)
-            data = self.call(doc.id, self.prompt, doc.sha256, messages, self.schema)
-            claims.extend(data.claims)
-            meta = meta or data.metadata
-        result = DocumentExtraction(claims=claims)
-        if meta is not None:
-            result.metadata = meta
-        return result
+    def messages(self, ev: DocEvidence, sentences: Sequence[int]) -> list[dict[str, str]]:
+        sents, figs = numbered(ev, sentences)
+        return self.prompt.render(doc_id=ev.doc.id, sentences=sents, figures=figs)
+
+    def extract(self, ev: DocEvidence) -> IdExtraction:
+        """The model's answer by ids for one document (page furniture is never numbered: the
+        evidence layer left it out of the sentences). A long document goes in chunks of
+        sentences; their answers are joined, the first chunk's event kept."""
+        key_sentences, figures, event = [], [], None
+        for chunk in sentence_chunks(ev, self.settings.chunk_chars):
+            data = self.call(ev.doc.id, self.prompt, ev.doc.sha256, self.messages(ev, chunk), self.schema)
+            key_sentences.extend(data.key_sentences)
+            figures.extend(data.figures)
+            event = event or data.event
+        return IdExtraction(
+            key_sentences=key_sentences, figures=figures, event=event or EventLabel(who="", what="", when="")
+        )
+
+    def align(self, messages: list[dict[str, str]], prompt: Prompt) -> Alignment:
+        """The story's cross-document alignment call (see summarizer.align)."""
+        content_hash = hashlib.sha256(json.dumps(messages).encode()).hexdigest()
+        return self.call("alignment", prompt, content_hash, messages, Alignment)
 
     def overview(self, brief: Brief) -> None:
         """Replace the facts-built overview with a model-written one, sentence by sentence
@@ -155,13 +201,3 @@ class Extractor:
         if sentences:
             brief.overview = sentences
 
-
-def _without(text: str, spans: Sequence[Span]) -> str:
-    if not spans:
-        return text
-    out, pos = [], 0
-    for s in sorted(spans, key=lambda s: s.start):
-        out.append(text[pos : s.start])
-        pos = max(pos, s.end)
-    out.append(text[pos:])
-    return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip()

@@ -1,23 +1,22 @@
-"""Grounding: every model claim must point at the source. The evidence quote is aligned to a
-character span (exactly, then after normalising whitespace/quotes/case, then fuzzily over
-sentence windows); the claimed quantity must occur in that span; figures and names in the
-statement must occur in the evidence or the document. Whatever fails is dropped and counted."""
+"""Grounding of answers by ids: the model names sentences and figures by the ids it was shown,
+so its evidence is exact by construction. What is checked is consistency: every id exists, a
+figure's measure fits the figure's unit (a sum of money is not a death toll), a topic names only
+what its sentence's document names, and the event's actors are in the document. Whatever fails
+is dropped and counted by reason."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from summarizer.brief import Span, Value
+from summarizer.brief import Value
 from summarizer.evidence import Candidate, DocEvidence
-from summarizer.quantities import agree, find_mentions
-from summarizer.schemas import DocumentExtraction, ExtractedClaim
-from summarizer.text import fold, normalize_with_map
+from summarizer.quantities import agree, find_mentions, is_money
+from summarizer.schemas import EventLabel, IdExtraction
+from summarizer.text import fold
 
-FUZZY_THRESHOLD = 0.85
-MIN_EVIDENCE_CHARS = 12
+MIN_SENTENCE_WORDS = 6
 
 
 @dataclass
@@ -27,133 +26,177 @@ class GroundingReport:
     dropped: Counter[str] = field(default_factory=Counter)
 
 
-def align(quote: str, text: str, sentences: list[Span], doc_id: str) -> tuple[Span, str] | None:
-    """Find ``quote`` in ``text``. Returns the span and the method: exact, normalised, fuzzy."""
-    q = quote.strip().strip("\"'\u201c\u201d")
-    if len(q) < MIN_EVIDENCE_CHARS:
-        return None
-    i = text.find(q)
-    if i >= 0:
-        return Span(source=doc_id, start=i, end=i + len(q), text=text[i : i + len(q)]), "exact"
-    norm_text, index = normalize_with_map(text)
-    norm_q = normalize_with_map(q)[0]
-    j = norm_text.find(norm_q)
-    if j >= 0 and norm_q:
-        s, e = index[j], index[j + len(norm_q) - 1] + 1
-        return Span(source=doc_id, start=s, end=e, text=text[s:e]), "normalised"
-    best: tuple[float, Span] | None = None
-    for k in range(len(sentences)):
-        for width in (1, 2):
-            if k + width > len(sentences):
-                continue
-            s, e = sentences[k].start, sentences[k + width - 1].end
-            window = normalize_with_map(text[s:e])[0]
-            ratio = _ratio(norm_q, window)
-            if best is None or ratio > best[0]:
-                best = (ratio, Span(source=doc_id, start=s, end=e, text=text[s:e]))
-    if best and best[0] >= FUZZY_THRESHOLD:
-        return best[1], "fuzzy"
-    return None
+# --------------------------------------------------------------------------- measure vs unit
+
+_KINDS: dict[str, frozenset[str]] = {
+    "money": frozenset(
+        "cost costs value worth price prices budget outlay fee fees investment investments spend"
+        " spending subsidy subsidies revenue revenues fund funds funding expenditure allocation"
+        " loan loans salary payout compensation profit tariff financing grant grants".split()
+    ),
+    "people": frozenset(
+        "toll deaths death dead killed fatalities casualties injured injuries people persons victims"
+        " workers residents passengers survivors missing displaced evacuated employees".split()
+    ),
+    "time": frozenset(
+        "date dates year years day days deadline month months period duration term until"
+        " anniversary timeline when".split()
+    ),
+    "percent": frozenset("percent percentage %".split()),
+}
+_UNIT_KINDS = {"count": {"people"}, "year": {"time"}, "date": {"time"}, "duration_years": {"time"},
+               "percent": {"percent"}, "ordinal": {"time"}}  # fmt: skip
 
 
-def _ratio(a: str, b: str) -> float:
-    """Similarity of a quote to a window: the best of the whole-string ratio and the share of
-    the quote found in matching blocks (a quote may be part of a longer sentence)."""
-    if not a or not b:
-        return 0.0
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    covered = sum(bl.size for bl in sm.get_matching_blocks()) / len(a)
-    return max(sm.ratio(), covered if len(b) <= 3 * len(a) else 0.0)
+def measure_kinds(measure: str) -> set[str]:
+    """The kinds of quantity a measure label names ('death toll' -> people), from its words."""
+    words = set(re.findall(r"[a-z%]+", measure.lower()))
+    return {kind for kind, vocab in _KINDS.items() if words & vocab}
 
 
-def _claimed_value(claim: ExtractedClaim) -> Value | None:
-    if not claim.quantity:
-        return None
-    found = find_mentions(claim.quantity)
-    return found[0].value if found else None
+def measure_fits(measure: str, value: Value) -> bool:
+    """False when the label clearly names another kind of quantity than the figure's unit: a
+    money label on a count, a count of people on money, a date on a percentage. A label with no
+    kind words ('AK-203 rifles', 'agreements') fits any figure."""
+    kinds = measure_kinds(measure)
+    if not kinds:
+        return True
+    unit_kinds = {"money"} if is_money(value) else _UNIT_KINDS.get(value.unit, set())
+    return bool(kinds & unit_kinds)
 
 
-_CAPS = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})*\b")
+# --------------------------------------------------------------------------- names
 
 
-def paragraph_of(span: Span, doc_text: str) -> str:
-    start = doc_text.rfind("\n", 0, span.start) + 1
-    end = doc_text.find("\n", span.end)
-    return doc_text[start : len(doc_text) if end < 0 else end]
+def _stem_in(word: str, folded_text: str) -> bool:
+    stem = word.lower()[: max(4, len(word) - 3)]
+    return re.search(rf"\b{re.escape(stem)}", folded_text) is not None
 
 
-def check_statement(statement: str, evidence: Span, doc_text: str) -> str | None:
-    """None when every figure of the statement is in its evidence and every name is in the
-    evidence's paragraph (a multi-word name may be completed from elsewhere in the document:
-    'Rajnath Singh' for a paragraph that says 'Singh'); otherwise the reason it fails."""
-    ev_values = [m.value for m in find_mentions(evidence.text)]
-    for m in find_mentions(statement):
-        if not any(agree(m.value, v) for v in ev_values):
-            return "statement_figure_not_in_evidence"
-    paragraph = fold(paragraph_of(evidence, doc_text)).lower()
-    folded = fold(doc_text).lower()
-    for name in _CAPS.findall(fold(statement)):
-        parts = [w.lower() for w in name.split()]
-        if any(re.search(rf"\b{re.escape(w)}\b", paragraph) for w in parts) and all(
-            w in folded for w in parts
-        ):
-            continue
-        return "statement_name_not_in_source"
-    return None
+def names_in(label: str, folded_text: str) -> bool:
+    """Every capitalised word of a label occurs (by its stem) in the text: a label may be in
+    Title Case, but it may not bring a name the text lacks."""
+    return all(_stem_in(w, folded_text) for w in re.findall(r"\b[A-Z][\w\-]+", fold(label)))
 
 
-def ground(
-    extraction: DocumentExtraction, ev: DocEvidence, report: GroundingReport
-) -> list[Candidate]:
-    """Turn a model's extraction into verified candidates; count what is dropped and why."""
-    doc = ev.doc
-    out: list[Candidate] = []
-    seen: set[tuple[int, int, str]] = set()
+def figures_in(label: str, text: str) -> bool:
+    """Every figure of a label agrees with a figure of the text."""
+    values = [m.value for m in find_mentions(text)]
+    return all(any(agree(m.value, v) for v in values) for m in find_mentions(label))
+
+
+# --------------------------------------------------------------------------- grounding
+
+
+@dataclass
+class Grounded:
+    """What survives of one document's answer."""
+
+    key_sentences: list[Candidate] = field(default_factory=list)
+    measures: dict[int, str] = field(default_factory=dict)
+    """Figure mention index (into DocEvidence.mentions) -> the measure it states."""
+    event: EventLabel | None = None
+
+
+def body_text(ev: DocEvidence) -> str:
+    """The document's sentences, folded and lower-cased: page furniture (and any line that
+    addresses a model) cannot vouch for a name."""
+    return fold(" ".join(s.text for s in ev.sentences)).lower()
+
+
+def _sentence_index(sid: str, ev: DocEvidence) -> int | None:
+    k = int(sid[1:]) - 1
+    return k if 0 <= k < len(ev.sentences) else None
+
+
+def is_claim_sentence(ev: DocEvidence, idx: int) -> bool:
+    """The evidence layer's own test for a reporting sentence: six words or more, ending like a
+    sentence, and not the headline (headlines, captions and headings state no claim)."""
+    text = ev.sentences[idx].text
+    if len(text.split()) < MIN_SENTENCE_WORDS or (ev.meta.get("title") and ev.sentence_para[idx] == 0):
+        return False
+    return re.search(r"[.!?\"\u201d\u2019']\W*$", text) is not None
+
+
+def ground_key_sentences(answer: IdExtraction, ev: DocEvidence, report: GroundingReport) -> list[Candidate]:
+    """Key sentences as model candidates: the sentence's own text and span, the model's topic
+    (dropped when it names what the document lacks), ranked by the model's order."""
+    doc_folded = body_text(ev)
     n = max(1, len(ev.sentences))
-    for claim in extraction.claims:
+    out: list[Candidate] = []
+    seen: set[int] = set()
+    for item in answer.key_sentences:
         report.proposed += 1
-        aligned = align(claim.evidence, doc.text, ev.sentences, doc.id)
-        if aligned is None:
-            report.dropped["evidence_not_in_source"] += 1
+        idx = _sentence_index(item.id, ev)
+        if idx is None:
+            report.dropped["unknown_sentence_id"] += 1
             continue
-        span, _method = aligned
-        if any(f.start <= span.start and span.end <= f.end for f in ev.furniture):
-            report.dropped["evidence_is_page_furniture"] += 1
-            continue
-        quantity = None
-        quantity_span = None
-        if claim.quantity:
-            claimed = _claimed_value(claim)
-            match = next(
-                (m for m in find_mentions(span.text) if claimed and agree(m.value, claimed)), None
-            )
-            if match is None:
-                report.dropped["quantity_not_in_evidence"] += 1
-                continue
-            quantity = match.value
-            quantity_span = Span(
-                source=doc.id, start=span.start + match.start, end=span.start + match.end,
-                text=match.raw,
-            )  # fmt: skip
-        statement = " ".join(claim.statement.split())
-        problem = check_statement(statement, span, doc.text) if statement else "empty_statement"
-        if problem:
-            report.dropped[problem] += 1
-            continue
-        key = (span.start, span.end, statement.lower())
-        if key in seen:
+        if idx in seen:
             report.dropped["duplicate"] += 1
             continue
-        seen.add(key)
-        sent = next((k for k, s in enumerate(ev.sentences) if s.start <= span.start < s.end), -1)
+        span = ev.sentences[idx]
+        if not is_claim_sentence(ev, idx):
+            report.dropped["not_a_reporting_sentence"] += 1
+            continue
+        seen.add(idx)
+        topic = " ".join(item.topic.split()[:6])
+        if topic and not (names_in(topic, doc_folded) and figures_in(topic, span.text)):
+            report.dropped["topic_not_in_source"] += 1
+            topic = ""
         report.grounded += 1
-        kind = claim.kind if claim.kind != "figure" or quantity else "event"
         out.append(
             Candidate(
-                doc=doc.id, statement=statement, topic=" ".join(claim.topic.split()[:6]),
-                kind=kind, span=span, quantity=quantity, quantity_span=quantity_span,
-                speaker=claim.speaker if kind == "quote" else None, origin="model",
-                position=max(sent, 0) / n, sentence=sent,
+                doc=ev.doc.id, statement=fold(span.text), topic=topic, kind="event", span=span,
+                origin="model", position=min(idx, len(out)) / n, sentence=idx,
             )  # fmt: skip
         )
     return out
+
+
+def ground_measures(answer: IdExtraction, ev: DocEvidence, report: GroundingReport) -> dict[int, str]:
+    """Figure id -> measure label, for labels that fit their figure."""
+    out: dict[int, str] = {}
+    doc_folded = body_text(ev)
+    for item in answer.figures:
+        report.proposed += 1
+        k = int(item.id[1:]) - 1
+        if not 0 <= k < len(ev.mentions):
+            report.dropped["unknown_figure_id"] += 1
+            continue
+        if k in out:
+            report.dropped["duplicate"] += 1
+            continue
+        measure = " ".join(item.measure.split()[:6])
+        sent, mention = ev.mentions[k]
+        if not measure:
+            report.dropped["empty_measure"] += 1
+        elif not measure_fits(measure, mention.value):
+            report.dropped["measure_unit_mismatch"] += 1
+        elif not (names_in(measure, doc_folded) and figures_in(measure, ev.sentences[sent].text)):
+            report.dropped["measure_not_in_source"] += 1
+        else:
+            report.grounded += 1
+            out[k] = measure
+    return out
+
+
+def ground_event(event: EventLabel, ev: DocEvidence, report: GroundingReport) -> EventLabel | None:
+    """The event with only the actors the document names; None when nothing is left."""
+    doc_folded = body_text(ev)
+    who = [w.strip() for w in re.split(r",|;|\band\b|&", event.who) if w.strip()]
+    kept = [w for w in who if names_in(w, doc_folded)]
+    if len(kept) < len(who):
+        report.dropped["event_name_not_in_source"] += len(who) - len(kept)
+    what = event.what if names_in(event.what, doc_folded) else ""
+    if not (kept or what):
+        return None
+    return EventLabel(who=", ".join(kept), what=what, when=event.when)
+
+
+def ground(answer: IdExtraction, ev: DocEvidence, report: GroundingReport) -> Grounded:
+    """Everything of one document's answer that holds against the document."""
+    return Grounded(
+        key_sentences=ground_key_sentences(answer, ev, report),
+        measures=ground_measures(answer, ev, report),
+        event=ground_event(answer.event, ev, report),
+    )

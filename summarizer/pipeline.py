@@ -1,28 +1,31 @@
 """The pipeline, stage by stage over one run context:
 
-documents -> evidence -> stories -> (per story) extract -> ground -> merge -> select -> brief.
+documents -> evidence -> stories -> (per story) extract -> ground -> align (capable backends)
+-> merge -> select -> brief.
 
 It knows no provider: it talks to a :class:`~summarizer.backends.base.Backend`, or to none.
 A failure in one document is recorded in the brief; the other documents still make it."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from summarizer.brief import Brief, DocumentFailure, GroundingStats, RunInfo, SetApart
+from summarizer import align
+from summarizer.align import StoryDoc
+from summarizer.brief import Brief, DocumentFailure, GroundingStats, ModelContribution, RunInfo, SetApart
 from summarizer.cache import ResultCache
 from summarizer.documents import Input, LoadResult, load_inputs
 from summarizer.errors import InputError, SummarizerError
 from summarizer.evidence import Candidate, DocEvidence, analyze, candidates
 from summarizer.extract import Extractor, Stats, chunk_text
-from summarizer.grounding import ground
+from summarizer.grounding import Grounded, ground
 from summarizer.merge import merge
-from summarizer.schemas import DocumentExtraction
+from summarizer.prompts import load_prompt
+from summarizer.schemas import IdExtraction
 from summarizer.select import select
 from summarizer.settings import Settings
 from summarizer.stories import Story, group_stories, set_apart_for
@@ -32,7 +35,6 @@ if TYPE_CHECKING:
     from summarizer.backends.base import Backend
 
 Progress = Callable[[str, str], None]
-_JSON_LIKE = re.compile(r"[{}]|\"\s*:")
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Run:
                 proposed=g.proposed, grounded=g.grounded, dropped=dict(g.dropped),
                 evidence_candidates=sum(1 for c in cands if c.origin == "evidence"),
             ),  # fmt: skip
+            contribution=ModelContribution(**self.stats.contribution),
         )
 
 
@@ -103,16 +106,31 @@ def open_run(
 
 @dataclass
 class Extraction:
-    """Stage 4-5 output for a set of documents: candidates, per-document status and metadata."""
+    """Stage 4-5 output for a set of documents: candidates, per-document status, and each
+    document's grounded answer (for the alignment stage)."""
 
     cands: list[Candidate]
     status: dict[str, str]
-    model_meta: dict[str, dict[str, str]]
+    answers: dict[str, Grounded]
     failures: list[DocumentFailure]
 
 
+def _use_answer(run: Run, ev: DocEvidence, answer: Grounded, cands: list[Candidate],
+                figure_at: dict[tuple[str, int], Candidate]) -> None:  # fmt: skip
+    """A document's grounded answer into the candidates: its key sentences as model claims, its
+    measures as labels of the evidence layer's figures (the value shown stays the one found in
+    the text; the label helps match the measure across sources)."""
+    cands.extend(answer.key_sentences)
+    run.stats.contribution["key_sentences"] += len(answer.key_sentences)
+    for j, measure in answer.measures.items():
+        figure = figure_at.get((ev.doc.id, ev.mentions[j][1].start))
+        if figure is not None:
+            figure.labels.extend(content_words(measure))
+            run.stats.contribution["figure_labels"] += 1
+
+
 def extract_and_ground(run: Run, docs: Sequence[DocEvidence]) -> Extraction:
-    """The evidence layer's candidates, plus the model's grounded claims when there is a model
+    """The evidence layer's candidates, plus the model's grounded answer when there is a model
     (one call per document, concurrent, cached); a failed document keeps its evidence."""
     cands = [c for ev in docs for c in candidates(ev)]
     out = Extraction(cands, {ev.doc.id: "ok" for ev in docs}, {}, [])
@@ -124,10 +142,10 @@ def extract_and_ground(run: Run, docs: Sequence[DocEvidence]) -> Extraction:
     extractor = Extractor(run.backend, run.settings, cache, run.stats)
     run.prompt_version = f"{extractor.prompt.name}@{extractor.prompt.version}"
 
-    def one(ev: DocEvidence) -> tuple[DocEvidence, DocumentExtraction | SummarizerError]:
+    def one(ev: DocEvidence) -> tuple[DocEvidence, IdExtraction | SummarizerError]:
         run.say("start", ev.doc.id)
         try:
-            return ev, extractor.extract(ev.doc, ev.furniture)
+            return ev, extractor.extract(ev)
         except SummarizerError as exc:
             return ev, exc
         finally:
@@ -146,21 +164,38 @@ def extract_and_ground(run: Run, docs: Sequence[DocEvidence]) -> Extraction:
             out.failures.append(DocumentFailure(source=ev.doc.id, stage="extract", error=type(result).__name__,
                                                 message=str(result)))  # fmt: skip
             continue
-        for c in ground(result, ev, run.stats.grounding):
-            figure = figure_at.get((c.doc, c.quantity_span.start)) if c.quantity_span else None
-            if figure is not None and c.topic:
-                # The model's topic labels the evidence layer's figure: the value shown stays the
-                # one found in the text; the label helps match it across sources.
-                figure.labels.extend(content_words(c.topic))
-            if c.kind in ("figure", "quote"):
-                c.kind = "event"  # figures and quotes come from the evidence layer's spans
-            cands.append(c)
-        m = result.metadata
-        out.model_meta[ev.doc.id] = {
-            k: v for k, v in (("title", m.title), ("outlet", m.outlet), ("byline", m.byline),
-                              ("date", m.date)) if v  # fmt: skip
-        }
+        answer = ground(result, ev, run.stats.grounding)
+        out.answers[ev.doc.id] = answer
+        _use_answer(run, ev, answer, cands, figure_at)
     return out
+
+
+def align_story(run: Run, docs: Sequence[DocEvidence], ext: Extraction) -> list[SetApart]:
+    """Stage 5b, capable backends only: one alignment call over the story's documents. Its
+    verified groups mark the candidates (measure_group, fact_group); returns the documents it
+    sets apart as another event. A failed call leaves the deterministic grouping."""
+    story = [StoryDoc(ev, ext.answers[ev.doc.id]) for ev in docs if ev.doc.id in ext.answers]
+    if run.backend is None or not getattr(run.backend, "capable", False) or len(story) < 2:
+        return []
+    cache = ResultCache(None if run.settings.no_cache else run.settings.cache_dir)
+    prompt = load_prompt("align", run.settings.prompts_dir)
+    try:
+        answer = Extractor(run.backend, run.settings, cache, run.stats).align(
+            prompt.render(**align.render(story)), prompt
+        )
+    except SummarizerError:
+        run.stats.grounding.dropped["alignment_model_failed"] += 1
+        return []
+    finally:
+        cache.close()
+    verified = align.verify(answer, story)
+    for reason, n in verified.dropped.items():
+        run.stats.grounding.dropped[f"alignment_{reason}"] += n
+    applied = align.apply(verified, ext.cands)
+    run.stats.contribution["measure_groups"] += applied.measure_groups
+    run.stats.contribution["fact_groups"] += applied.fact_groups
+    run.stats.contribution["set_apart"] += len(verified.set_apart)
+    return verified.set_apart
 
 
 def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
@@ -169,21 +204,22 @@ def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
     docs = [run.evidence[d] for d in story.main]
     run.stats = Stats()  # each brief counts its own model calls
     ext = extract_and_ground(run, docs)
+    apart = align_story(run, docs, ext)
+    if apart:
+        gone = {a.source for a in apart}
+        docs = [ev for ev in docs if ev.doc.id not in gone]
+        ext.cands = [c for c in ext.cands if c.doc not in gone]
     merged = merge(docs, ext.cands)
     merged.facts, merged.single_source, merged.quotes, merged.overview = select(
         merged.facts, merged.single_source, merged.quotes, merged.overview, run.settings.length
     )
     for s in merged.sources:
         s.status = ext.status.get(s.id, "ok")  # type: ignore[assignment]
-        plain = "\n".join(ln for ln in run.evidence[s.id].doc.text.splitlines() if not _JSON_LIKE.search(ln))
-        for k, v in ext.model_meta.get(s.id, {}).items():
-            if getattr(s, k) is None and v.lower() in plain.lower():
-                setattr(s, k, v)  # kept only when the text states it, outside JSON-like lines
     brief = Brief(
         title=merged.title, run=run.info(len(docs), ext.cands), sources=merged.sources,
         derivatives=merged.derivatives, overview=merged.overview, facts=merged.facts,
         discrepancies=merged.discrepancies, single_source=merged.single_source, quotes=merged.quotes,
-        set_apart=list(set_apart), flags=merged.flags, failures=run.failures() + ext.failures,
+        set_apart=list(set_apart) + apart, flags=merged.flags, failures=run.failures() + ext.failures,
     )  # fmt: skip
     wants_model = run.settings.overview == "model" or (
         run.settings.overview == "auto" and getattr(run.backend, "capable", False)

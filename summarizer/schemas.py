@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -25,46 +25,83 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_compact)
 
 
-class ExtractedClaim(_Model):
-    statement: str = Field(description="One self-contained fact the article states.")
-    topic: str = Field(description="2-4 words.")
-    kind: Literal["event", "figure", "quote", "context"] = "event"
-    quantity: str | None = Field(default=None, description="Its key figure, as written.")
-    speaker: str | None = Field(default=None, description="For quotes: who said it.")
-    evidence: str = Field(description="Verbatim supporting text from the article.")
+M = TypeVar("M", bound=_Model)
 
-    @field_validator("quantity", mode="before")
+
+# --------------------------------------------------------------------------- answers by ids
+# The model reads numbered sentences (S1...) and figure mentions (F1...) and answers with ids:
+# evidence is exact by construction, and the answer is a few short labels, not copied text.
+
+
+def _ref(prefix: str, v: object) -> object:
+    """Accept 3, "3", "s3" or "S3" for the id "S3" (small models drop or lower the letter)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{prefix}{v}"
+    if isinstance(v, str):
+        t = v.strip()
+        if t.isdigit():
+            return f"{prefix}{t}"
+        if t[:1].upper() == prefix and t[1:].isdigit():
+            return prefix + t[1:]
+    return v
+
+
+class KeySentence(_Model):
+    id: str = Field(pattern=r"^S[0-9]+$", description="Sentence id, e.g. S3.")
+    topic: str = Field(max_length=80, description="2-4 words.")
+
+    @field_validator("id", mode="before")
     @classmethod
-    def _raw_of_structured(cls, v: object) -> object:
-        """Accept {"raw": "..."} as well: some models insist on structuring figures. Only the
-        text as written is kept; the code parses and normalises it."""
-        if isinstance(v, dict):
-            raw = v.get("raw")
-            return str(raw) if raw is not None else None
-        if isinstance(v, (int, float)):
-            return str(v)
-        return v
+    def _id(cls, v: object) -> object:
+        return _ref("S", v)
 
 
-class ExtractedEntity(_Model):
-    name: str
-    type: Literal["person", "organization", "place", "other"] = "other"
-    role: str | None = None
+class FigureMeasure(_Model):
+    id: str = Field(pattern=r"^F[0-9]+$", description="Figure id, e.g. F2.")
+    measure: str = Field(max_length=80, description="What it measures, 2-4 words.")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, v: object) -> object:
+        return _ref("F", v)
 
 
-class SourceMetadata(_Model):
-    title: str | None = None
-    outlet: str | None = None
-    byline: str | None = None
-    date: str | None = None
+class EventLabel(_Model):
+    who: str = Field(max_length=120, description="Main actors.")
+    what: str = Field(max_length=120, description="What happened, a few words.")
+    when: str = Field(max_length=40, description="Date as written, or ''.")
 
 
-class DocumentExtraction(_Model):
-    """Everything extracted from one article."""
+class IdExtraction(_Model):
+    """One article's key sentences, figure measures and event, by id."""
 
-    metadata: SourceMetadata = Field(default_factory=SourceMetadata)
-    claims: list[ExtractedClaim] = Field(default_factory=list, max_length=40)
-    entities: list[ExtractedEntity] = Field(default_factory=list, max_length=40)
+    key_sentences: list[KeySentence] = Field(max_length=12)
+    figures: list[FigureMeasure] = Field(max_length=60)
+    event: EventLabel
+
+
+class MeasureGroup(_Model):
+    measure: str = Field(max_length=80, description="2-4 words.")
+    figures: list[str] = Field(description="Figure refs, e.g. ['D1.F2', 'D3.F1'].")
+
+
+class FactGroup(_Model):
+    sentences: list[str] = Field(description="Sentence refs, e.g. ['D1.S2', 'D2.S5'].")
+
+
+class OtherEvent(_Model):
+    docs: list[str] = Field(description="Document refs, e.g. ['D4'].")
+    event: str = Field(max_length=120, description="The other event, a few words.")
+    reason: str = Field(max_length=200, description="Why, in one short sentence.")
+
+
+class Alignment(_Model):
+    """Which figures state the same measure, which sentences the same fact, and which
+    documents report another event, across one story's documents."""
+
+    same_measure: list[MeasureGroup] = Field(max_length=60)
+    same_fact: list[FactGroup] = Field(max_length=60)
+    other_event: list[OtherEvent] = Field(max_length=20)
 
 
 def schema_hash(model: type[BaseModel]) -> str:
@@ -110,10 +147,20 @@ def _close_truncated_json(text: str) -> str | None:
     return text[start:pos] + "".join(reversed(open_))
 
 
-def salvage_extraction(text: str | None) -> DocumentExtraction | None:
-    """Recover the complete claims from a truncated or slightly malformed model answer (raw
-    control characters inside strings are tolerated). Each claim is validated on its own;
-    invalid ones are skipped. Returns None when no claim survives."""
+def _valid_items(items: object, model: type[M]) -> list[M]:
+    out = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            out.append(model.model_validate(item))
+        except ValueError:
+            continue
+    return out
+
+
+def salvage_extraction(text: str | None) -> IdExtraction | None:
+    """Recover the complete items of a truncated or slightly malformed answer by ids (raw
+    control characters inside strings are tolerated). Each item is validated on its own;
+    invalid ones are skipped. Returns None when no key sentence or figure survives."""
     if not text:
         return None
     closed = _close_truncated_json(text)
@@ -125,19 +172,15 @@ def salvage_extraction(text: str | None) -> DocumentExtraction | None:
         return None
     if not isinstance(data, dict):
         return None
-    claims = []
-    for item in data.get("claims") or []:
-        try:
-            claims.append(ExtractedClaim.model_validate(item))
-        except ValueError:
-            continue
-    if not claims:
+    keys = _valid_items(data.get("key_sentences"), KeySentence)[:12]
+    figures = _valid_items(data.get("figures"), FigureMeasure)[:60]
+    if not keys and not figures:
         return None
     try:
-        meta = SourceMetadata.model_validate(data.get("metadata") or {})
+        event = EventLabel.model_validate(data.get("event"))
     except ValueError:
-        meta = SourceMetadata()
-    return DocumentExtraction(metadata=meta, claims=claims[:40])
+        event = EventLabel(who="", what="", when="")
+    return IdExtraction(key_sentences=keys, figures=figures, event=event)
 
 
 class OverviewSentenceDraft(_Model):

@@ -110,7 +110,7 @@ def test_two_processes_share_a_cache_dir(
 def _extraction_keys(cache: Path) -> list[str]:
     """Keys of the per-document entries (not the overview's)."""
     with diskcache.Cache(str(cache)) as dc:
-        return [str(k) for k in dc.iterkeys() if '"claims"' in dc.get(k)["body"]]
+        return [str(k) for k in dc.iterkeys() if '"key_sentences"' in dc.get(k)["body"]]
 
 
 def test_corrupted_entries_are_detected_and_recomputed(
@@ -126,8 +126,7 @@ def test_corrupted_entries_are_detected_and_recomputed(
         # 1. a tampered body under the old checksum: a forged claim must not be believed
         entry = dc.get(keys[0])
         body = json.loads(entry["body"])
-        body["data"]["claims"] = [{"statement": "Forged claim from a tampered cache entry.", "topic": "forged",
-                                   "evidence": "Forged claim from a tampered cache entry."}]  # fmt: skip
+        body["data"]["key_sentences"] = [{"id": "S5", "topic": "forged claim topic"}]
         dc.set(keys[0], {"body": json.dumps(body), "sha256": entry["sha256"]})
         # 2. a value of the wrong shape
         dc.set(keys[1], "not a cache entry")
@@ -144,7 +143,7 @@ def test_corrupted_entries_are_detected_and_recomputed(
     reliability.record("cache", "4 of 5 document entries corrupted (tampered, wrong shape, bad JSON, bad pickle)",
                        f"recomputed {made}, reused {5 - made}")  # fmt: skip
     assert made == 4 and second.run.model_calls == 4
-    assert "Forged claim" not in second.to_json()
+    assert "forged claim" not in second.to_json()
     assert content(second) == content(first)  # same process, same hash seed
     third = summarize([SEEDS], settings(fake_server, cache))
     assert third.run.model_calls == 0 and third.run.cache_hits >= 5, "recomputed entries are stored again"

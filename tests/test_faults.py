@@ -42,10 +42,13 @@ from fakes import (
 
 from summarizer.backends.base import ExtractionRequest
 from summarizer.brief import Brief
+from summarizer.documents import load_text
 from summarizer.errors import EXIT_BACKEND, EXIT_INTERRUPTED, EXIT_PARTIAL
+from summarizer.evidence import analyze
+from summarizer.extract import numbered
 from summarizer.pipeline import summarize
 from summarizer.prompts import load_prompt
-from summarizer.schemas import DocumentExtraction
+from summarizer.schemas import IdExtraction
 from summarizer.settings import Settings
 
 DOC = "003_cc6058d86ca66856"
@@ -132,11 +135,12 @@ def test_429_honours_retry_after(fake_server: FakeOpenAIServer, tmp_path: Path, 
     """The product's own retry policy (an int max_retries) waits the Retry-After seconds."""
     from summarizer.backends.openai_compat import OpenAIBackend
 
-    text = DOC_PATH.read_text(encoding="utf-8")
-    fake_server.push(rate_limited(1), ok(grounded_extraction(text, 3)))
+    ev = analyze(load_text(DOC, DOC_PATH.read_text(encoding="utf-8")))
+    sentences, figures = numbered(ev, range(len(ev.sentences)))
+    fake_server.push(rate_limited(1), ok(grounded_extraction(sentences, 3)))
     backend = OpenAIBackend("fake-model", fake_server.base_url, API_KEY, timeout=5, max_retries=2)
-    request = ExtractionRequest(DOC, load_prompt("extract").render(doc_id=DOC, text=text), DocumentExtraction,
-                                {"temperature": 0.0, "max_tokens": 512, "seed": 0})  # fmt: skip
+    messages = load_prompt("extract_ids").render(doc_id=DOC, sentences=sentences, figures=figures)
+    request = ExtractionRequest(DOC, messages, IdExtraction, {"temperature": 0.0, "max_tokens": 512, "seed": 0})
 
     started = time.perf_counter()
     response = backend.extract(request)
@@ -146,7 +150,7 @@ def test_429_honours_retry_after(fake_server: FakeOpenAIServer, tmp_path: Path, 
                        f"recovered after {fake_server.calls} calls" if response.data else "failed",
                        f"waited {waited:.2f} s")  # fmt: skip
     assert fake_server.served == ["429", "ok"]
-    assert response.attempts == 2 and len(response.data.claims) == 3  # type: ignore[attr-defined]
+    assert response.attempts == 2 and len(response.data.key_sentences) == 3  # type: ignore[attr-defined]
     assert 0.95 <= waited < 4.0, waited
 
 
@@ -326,13 +330,10 @@ def test_interrupted_run_exits_130_starts_nothing_new_and_resumes(
 def test_truncated_answer_keeps_its_complete_claims(
     fake_server: FakeOpenAIServer, make_backend: Callable[..., Any], tmp_path: Path, reliability: Any
 ) -> None:
-    """finish_reason "length" after two whole claims: those two are salvaged and grounded, the
-    cut-off third is not; the document is not lost."""
-    text = DOC_PATH.read_text(encoding="utf-8")
-    good = [s for s in text.split("\n") if "600,000 AK-203" in s or "five squadrons" in s]
-    whole = json.dumps({"metadata": {}, "claims": [
-        {"statement": g.split(". ")[-1].strip(), "topic": "t", "evidence": g.split(". ")[-1].strip()}
-        for g in good] + [{"statement": "A third claim that is cut", "topic": "t", "evidence": "x"}]})  # fmt: skip
+    """finish_reason "length" after two whole key sentences: those two are salvaged and
+    grounded, the cut-off third is not; the document is not lost."""
+    whole = json.dumps({"key_sentences": [{"id": "S3", "topic": "t"}, {"id": "S4", "topic": "t"},
+                                          {"id": "S5", "topic": "A third claim that is cut"}]})  # fmt: skip
     cut = whole[: whole.rindex("A third claim") + 5]
     fake_server.responder = fault_for(DOC, Reply(content=cut, finish_reason="length", label="truncated"))
     backend = make_backend(RETRIES, validation_retries=0)

@@ -21,23 +21,21 @@ from fakes import (
     grounded_extraction,
     ok,
 )
+from fakes.ids import id_messages
 
 from summarizer.backends.base import ExtractionRequest
 from summarizer.backends.openai_compat import OpenAIBackend
 from summarizer.errors import BackendError
 from summarizer.pipeline import summarize
-from summarizer.prompts import load_prompt
-from summarizer.schemas import DocumentExtraction
+from summarizer.schemas import IdExtraction
 from summarizer.settings import Settings
 
 SHORT = SEEDS / "003_cc6058d86ca66856.txt"
 
 
 def request_for(path: Path = SHORT) -> ExtractionRequest:
-    text = path.read_text(encoding="utf-8")
-    messages = load_prompt("extract").render(doc_id=path.stem, text=text)
-    return ExtractionRequest(path.stem, messages, DocumentExtraction,
-                             {"temperature": 0.0, "max_tokens": 512, "seed": 0})  # fmt: skip
+    messages, _ = id_messages(path.stem, path.read_text(encoding="utf-8"))
+    return ExtractionRequest(path.stem, messages, IdExtraction, {"temperature": 0.0, "max_tokens": 512, "seed": 0})
 
 
 def http_settings(server: FakeOpenAIServer, cache: Path, **kw: Any) -> Settings:
@@ -78,29 +76,29 @@ def test_fake_server_serves_models_records_and_stays_bounded() -> None:
 
 
 def test_backend_extracts_over_http(fake_server: FakeOpenAIServer, make_backend: Callable[..., Any]) -> None:
-    text = SHORT.read_text(encoding="utf-8")
-    fake_server.push(ok(grounded_extraction(text, 4), usage=(321, 54)))
+    _, numbered = id_messages(SHORT.stem, SHORT.read_text(encoding="utf-8"))
+    fake_server.push(ok(grounded_extraction(numbered, 4), usage=(321, 54)))
     backend = make_backend()
 
     response = backend.extract(request_for())
 
-    assert isinstance(response.data, DocumentExtraction)
-    assert len(response.data.claims) == 4
-    assert all(c.evidence in text for c in response.data.claims)
+    assert isinstance(response.data, IdExtraction)
+    assert len(response.data.key_sentences) == 4
+    assert all(f"{k.id}: " in numbered for k in response.data.key_sentences)
     assert (response.usage.prompt_tokens, response.usage.completion_tokens, response.usage.calls) == (321, 54, 1)
     [req] = fake_server.chat_requests
     assert req.path == "/v1/chat/completions"
     assert req.headers["authorization"] == f"Bearer {API_KEY}"
     assert req.body["model"] == "fake-model"
     assert req.response_format == "json_schema"
-    assert article_of(req) == text
+    assert article_of(req) == numbered
     assert backend.modes[0] == "json_schema"
 
 
 def test_tools_mode_reads_tool_calls(fake_server: FakeOpenAIServer, make_backend: Callable[..., Any]) -> None:
     fake_server.responder = grounded(2)
     response = make_backend(mode="tools").extract(request_for())
-    assert len(response.data.claims) == 2
+    assert len(response.data.key_sentences) == 2
     [req] = fake_server.chat_requests
     assert req.tools and req.response_format is None
 
@@ -115,7 +113,7 @@ def test_summarize_seeds_over_http_then_from_cache(fake_server: FakeOpenAIServer
     assert brief.run.endpoint == fake_server.base_url
     assert brief.run.documents == 5
     assert fake_server.extraction_calls == 5
-    assert brief.run.model_calls == fake_server.calls  # five extractions (and the overview, if any)
+    assert brief.run.model_calls == fake_server.calls  # five extractions, the alignment, the overview
     assert brief.run.cache_hits == 0
     assert brief.run.prompt_tokens == fake_server.prompt_tokens > 0
     assert brief.run.completion_tokens == fake_server.completion_tokens > 0

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from fakes import SEEDS
+from fakes.ids import id_messages
 
 pytestmark = pytest.mark.slow
 
@@ -102,12 +103,10 @@ def test_openai_backend_falls_back_to_json_mode_on_llama_cpp_server(
     from summarizer.backends.base import ExtractionRequest
     from summarizer.backends.openai_compat import OpenAIBackend
     from summarizer.errors import BackendError
-    from summarizer.prompts import load_prompt
-    from summarizer.schemas import DocumentExtraction
+    from summarizer.schemas import IdExtraction
 
-    text = SHORT.read_text(encoding="utf-8")
-    request = ExtractionRequest(SHORT.stem, load_prompt("extract").render(doc_id=SHORT.stem, text=text),
-                                DocumentExtraction, {"temperature": 0.0, "max_tokens": 384, "seed": 0})  # fmt: skip
+    messages, _ = id_messages(SHORT.stem, SHORT.read_text(encoding="utf-8"))
+    request = ExtractionRequest(SHORT.stem, messages, IdExtraction, {"temperature": 0.0, "max_tokens": 384, "seed": 0})
     backend = OpenAIBackend(llama_server.model, llama_server.base_url, None, timeout=300, max_retries=1,
                             validation_retries=0)  # fmt: skip
 
@@ -120,7 +119,7 @@ def test_openai_backend_falls_back_to_json_mode_on_llama_cpp_server(
 
     log = llama_server.log_text()
     posts = [line for line in log.splitlines() if '"POST /v1/chat/completions HTTP' in line]  # access log
-    outcome = (f"extracted {len(result.data.claims)} claims" if not isinstance(result, BackendError)
+    outcome = (f"picked {len(result.data.key_sentences)} key sentences" if not isinstance(result, BackendError)
                else f"BackendError: {str(result)[:80]}")  # fmt: skip
     reliability.record("real server", "llama-cpp-python server rejects json_schema (HTTP 500)",
                        f"fell back to {backend.modes[0]}; {outcome}",
@@ -133,5 +132,5 @@ def test_openai_backend_falls_back_to_json_mode_on_llama_cpp_server(
         assert "\n" not in str(result) and "Traceback" not in str(result)
         assert "server refused mode" not in str(result)
     else:
-        assert isinstance(result.data, DocumentExtraction)
+        assert isinstance(result.data, IdExtraction)
         assert result.usage.calls >= 1 and result.usage.prompt_tokens > 0

@@ -9,12 +9,38 @@ from summarizer.prompts import load_prompt, parse_prompt
 
 
 def test_extract_prompt_loads_and_renders() -> None:
-    p = load_prompt("extract")
+    p = load_prompt("extract_ids")
     assert p.version
-    msgs = p.render(doc_id="x", text="Hello world.")
+    msgs = p.render(doc_id="x", sentences="S1: Hello world.", figures="(none)")
     assert [m["role"] for m in msgs] == ["system", "user"]
     assert "DATA, not instructions" in msgs[0]["content"]
-    assert "Hello world." in msgs[1]["content"]
+    assert "S1: Hello world." in msgs[1]["content"]
+
+
+def test_align_prompt_loads_and_renders() -> None:
+    msgs = load_prompt("align").render(documents="D1 = a", figures="D1.F1: 5 | cost", sentences="D1.S2: X")
+    assert "DATA, not instructions" in msgs[0]["content"]
+    assert "D1.F1: 5 | cost" in msgs[1]["content"]
+
+
+def test_numbered_document_is_the_evidence_layers() -> None:
+    """Ids are the evidence layer's own: S<k> is sentence k-1, F<j> is mention j-1 and names its
+    sentence; page furniture is never numbered; chunks keep the document's numbering."""
+    from summarizer.documents import load_text
+    from summarizer.evidence import analyze
+    from summarizer.extract import numbered, sentence_chunks
+
+    text = "Home | News | Sport\n\nThe council approved 40 new buses on Monday. They cost $12 million.\n"
+    ev = analyze(load_text("d", text))
+    sents, figs = numbered(ev, range(len(ev.sentences)))
+    assert "Home | News" not in sents
+    lines = sents.splitlines()
+    assert lines[0] == f"S1: {ev.sentences[0].text}"
+    assert figs.splitlines()[0].startswith("F1 [S")
+    assert "F2 [S2]: $12 million" in figs.splitlines()
+    chunks = sentence_chunks(ev, 30)
+    assert len(chunks) == 2 and numbered(ev, chunks[1])[0].startswith("S2: ")
+    assert numbered(ev, chunks[1])[1] == "F2 [S2]: $12 million"
 
 
 @pytest.mark.parametrize(
@@ -39,17 +65,17 @@ def test_prompt_version_is_in_cache_key(tmp_path: Path) -> None:
     from summarizer.extract import Extractor, Stats
     from summarizer.settings import Settings
 
-    src = Path(__file__).resolve().parent.parent / "prompts" / "extract.md"
+    src = Path(__file__).resolve().parent.parent / "prompts" / "extract_ids.md"
     for version in ("1", "2"):
         d = tmp_path / version
         d.mkdir()
-        (d / "extract.md").write_text(src.read_text().replace("version: ", f"version: {version}", 1))
+        (d / "extract_ids.md").write_text(src.read_text().replace("version: ", f"version: {version}", 1))
     doc = load_text("d", "Some text here.")
     keys = []
     for version in ("1", "2"):
         load_prompt.cache_clear()
         s = Settings.resolve(env={}, prompts_dir=tmp_path / version, cache_dir=tmp_path / "c")
         ex = Extractor(QueueBackend(), s, ResultCache(None), Stats())
-        keys.append(ex.key(doc, ex.prompt.render(doc_id="d", text=doc.text)))
+        keys.append(ex.key(doc, ex.prompt.render(doc_id="d", sentences="S1: Some text here.", figures="")))
     load_prompt.cache_clear()
     assert keys[0] != keys[1]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fakes.ids import numbered_figures
+
 from summarizer.backends.base import ExtractionRequest
 from summarizer.backends.fake import QueueBackend
 from summarizer.brief import Brief
 from summarizer.pipeline import summarize
 from summarizer.settings import Settings
-from summarizer.text import sentences
 
 STORY = Path(__file__).resolve().parent / "fixtures" / "story_merger"
 LABELS = {  # what a capable model calls each figure, in its own words
@@ -22,17 +23,13 @@ LABELS = {  # what a capable model calls each figure, in its own words
 
 
 def labelling_model(request: ExtractionRequest) -> dict[str, object]:
-    article = request.messages[1]["content"]
-    article = article[article.index("<article>") + 9 : article.rindex("</article>")]
-    claims = []
-    for seg in sentences(article):
-        sentence = article[seg.start : seg.end]
-        for pattern, (topic, _) in LABELS.items():
-            m = re.search(pattern, sentence)
-            if m:
-                claims.append({"statement": sentence, "topic": topic, "kind": "figure",
-                               "quantity": m.group(0), "evidence": sentence})  # fmt: skip
-    return {"claims": claims}
+    """Labels each figure with the measure it states, by id (what a capable model does)."""
+    figures = []
+    for fid, (_, raw) in numbered_figures(request.messages[1]["content"]).items():
+        for pattern, (measure, _) in LABELS.items():
+            if re.search(pattern, raw):
+                figures.append({"id": fid, "measure": measure})
+    return {"key_sentences": [], "figures": figures, "event": {"who": "", "what": "", "when": ""}}
 
 
 def _discrepancies(brief: Brief) -> list[set[str]]:

@@ -25,7 +25,7 @@ from summarizer.backends.base import (
 )
 from summarizer.backends.retry import call_with_retries, make_retrying
 from summarizer.errors import BackendError, ModeRejected, redact
-from summarizer.schemas import DocumentExtraction, salvage_extraction
+from summarizer.schemas import IdExtraction, salvage_extraction
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -203,8 +203,8 @@ class OpenAIBackend:
 
 def _salvage(request: ExtractionRequest, completion: Any, calls: int) -> ExtractionResponse | None:
     """A truncated (finish_reason "length") or slightly malformed extraction still holds
-    complete claims: keep those; grounding checks them like any other."""
-    if request.schema is not DocumentExtraction:
+    complete items: keep those; grounding checks them like any other."""
+    if request.schema is not IdExtraction:
         return None
     data = salvage_extraction(_text(completion))
     if data is None:

@@ -10,7 +10,8 @@ or a hang (:class:`Hang`). With ``reject_json_schema`` set, any request whose
 ``response_format`` is of type ``json_schema`` is refused with that status, like
 llama-cpp-python's server (which answers 500 with a validation message). The brief's overview
 call (fact lines, no article) is answered with a grounded OverviewDraft unless
-``answer_overview`` is False.
+``answer_overview`` is False, and the story's alignment call with no groups unless
+``answer_alignment`` is False.
 
 Every request is recorded (path, headers, body); chat calls and usage tokens are counted.
 Everything is bounded: at most ``max_requests`` chat calls are answered normally, a hang
@@ -32,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from pydantic import BaseModel
+
+from .ids import empty_alignment, ids_answer, is_alignment
 
 HOST = "127.0.0.1"
 MAX_BODY = 20_000_000
@@ -112,13 +115,9 @@ def sentences(text: str, min_len: int = 30, max_len: int = 250) -> list[str]:
 
 
 def grounded_extraction(text: str, n: int = 3, skip: int = 0) -> dict[str, Any]:
-    """A DocumentExtraction (as JSON data) whose claims quote ``text`` verbatim: what a good
-    model returns. Statement and evidence are the same source sentence."""
-    claims = [
-        {"statement": s, "topic": " ".join(s.split()[:3]), "kind": "event", "evidence": s}
-        for s in sentences(text)[skip : skip + n]
-    ]
-    return {"metadata": {}, "claims": claims, "entities": []}
+    """An IdExtraction (as JSON data) for the numbered article ``text``: what a good model
+    returns, its first full sentences as key sentences."""
+    return ids_answer(text, n, skip)
 
 
 _FACT_LINE = re.compile(r"^(?P<id>[FSD]\d+) \((?P<what>[^)]*)\): (?P<text>.+)$", re.M)
@@ -136,7 +135,7 @@ def overview_answer(request: RecordedRequest, n: int = 2) -> dict[str, Any]:
 
 
 def grounded(n: int = 3) -> Responder:
-    """A responder that answers every request like a good model: claims quoting its article."""
+    """A responder that answers every request like a good model: key sentences of its article."""
 
     def respond(request: RecordedRequest) -> Step:
         return ok(grounded_extraction(article_of(request), n))
@@ -209,18 +208,19 @@ def unavailable() -> HTTPError:
 
 
 def malformed() -> Reply:
-    return Reply(content='{"metadata": {"title": "x"}, "claims": [{"statement": "oops", ,]]',
-                 label="malformed_json")  # fmt: skip
+    return Reply(content='{"key_sentences": [{"id": "S1", "topic": "oops"}, ,]]', label="malformed_json")
 
 
 def schema_breaking() -> Reply:
-    return Reply(content={"metadata": 42, "claims": "none", "entities": {"x": 1}}, label="schema_breaking")
+    return Reply(content={"key_sentences": "none", "figures": {"x": 1}, "event": 42}, label="schema_breaking")
 
 
 def truncated(data: Any | None = None) -> Reply:
-    text = json.dumps(data if data is not None else {"metadata": {}, "claims": [
-        {"statement": "A long claim that never ends", "topic": "t", "evidence": "A long"}]})  # fmt: skip
-    return Reply(content=text[: len(text) // 2], finish_reason="length", label="truncated")
+    text = json.dumps(data if data is not None else {"key_sentences": [
+        {"id": "S2", "topic": "a topic that never ends"}, {"id": "S3", "topic": "cut"}], "figures": [],
+        "event": {"who": "", "what": "", "when": ""}})  # fmt: skip
+    cut = text.find('"topic"') + 12 if data is None else len(text) // 2  # inside the first item
+    return Reply(content=text[:cut], finish_reason="length", label="truncated")
 
 
 def empty_choices() -> Reply:
@@ -360,12 +360,14 @@ class FakeOpenAIServer:
         responder: Responder | None = None,
         reject_json_schema: int | None = None,
         answer_overview: bool = True,
+        answer_alignment: bool = True,
         model: str = "fake-model",
         max_requests: int = 500,
     ) -> None:
         self.script: deque[Step] = deque(script)
         self.responder = responder
         self.answer_overview = answer_overview
+        self.answer_alignment = answer_alignment
         self.reject_json_schema = reject_json_schema
         self.model = model
         self.max_requests = max_requests
@@ -474,6 +476,8 @@ class FakeOpenAIServer:
                 return reject_json_schema(self.reject_json_schema)
             if self.answer_overview and is_overview(req):
                 return Reply(content=overview_answer(req), label="overview")
+            if self.answer_alignment and is_alignment(req.text):
+                return Reply(content=empty_alignment(), label="alignment")
             if self.script:
                 return self.script.popleft()
             responder = self.responder

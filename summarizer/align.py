@@ -1,0 +1,209 @@
+"""Cross-document alignment, for capable backends: one call per story, after every document's
+extraction, deciding what the code cannot: which figures state the same measure, which
+sentences state the same fact in other words, and which documents report another event.
+
+The model answers with refs (``D2.F3``, ``D1.S4``, ``D3``). Every group is verified before use
+and dropped, counted by reason, when it fails: refs must exist; a same-measure group's figures
+must have values that parse, of one dimension, never two of one sentence; a same-fact group
+spans two documents or more; a figure or sentence sits in one group only; and the other-event
+documents are always fewer than the rest (the story's event is its majority's). What survives
+sets ``Candidate.measure_group`` / ``fact_group`` (honoured by the merge) and the documents to
+set apart. Without a verified group, the deterministic grouping stands."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summarizer.brief import SetApart, Value
+from summarizer.evidence import Candidate, DocEvidence
+from summarizer.grounding import Grounded
+from summarizer.quantities import is_money
+from summarizer.schemas import Alignment
+
+SNIPPET_WORDS = 25
+_FIG = re.compile(r"^D(\d+)\.F(\d+)$")
+_SENT = re.compile(r"^D(\d+)\.S(\d+)$")
+_DOC = re.compile(r"^D(\d+)$")
+
+
+@dataclass
+class StoryDoc:
+    """One document of the story as the alignment sees it: its evidence and grounded answer."""
+
+    ev: DocEvidence
+    answer: Grounded
+
+
+@dataclass
+class Verified:
+    measure_groups: list[list[tuple[str, int]]] = field(default_factory=list)
+    """Each group: (doc id, mention index) of figures stating one measure."""
+    fact_groups: list[list[tuple[str, int]]] = field(default_factory=list)
+    """Each group: (doc id, sentence index) of sentences stating one fact."""
+    set_apart: list[SetApart] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def _snippet(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:SNIPPET_WORDS]) + (" ..." if len(words) > SNIPPET_WORDS else "")
+
+
+def render(docs: Sequence[StoryDoc]) -> dict[str, str]:
+    """The prompt's three lists. Every figure is listed, with the measure its document's answer
+    gave it (or '?'); the key sentences are those the per-document answers picked."""
+    documents, figures, sentences = [], [], []
+    for d, sd in enumerate(docs, 1):
+        ev, ans = sd.ev, sd.answer
+        event = ans.event
+        label = f"{event.who} / {event.what} / {event.when}" if event else "?"
+        date = ev.meta.get("date", "")
+        documents.append(f"D{d} = {ev.doc.id}" + (f" (dated {date})" if date else "") + f"; event: {label}")
+        for j, (_, m) in enumerate(ev.mentions):
+            figures.append(f"D{d}.F{j + 1}: {' '.join(m.raw.split())} | {ans.measures.get(j, '?')}")
+        for c in ans.key_sentences:
+            sentences.append(f"D{d}.S{c.sentence + 1}: {_snippet(c.span.text)}")
+    return {
+        "documents": "\n".join(documents),
+        "figures": "\n".join(figures) or "(none)",
+        "sentences": "\n".join(sentences) or "(none)",
+    }
+
+
+def _dimension(v: Value) -> str:
+    return "money" if is_money(v) else v.unit
+
+
+def _figure_refs(refs: Sequence[str], docs: Sequence[StoryDoc]) -> list[tuple[int, int]] | None:
+    out = []
+    for ref in refs:
+        m = _FIG.match(ref.strip())
+        if not m:
+            return None
+        d, j = int(m.group(1)) - 1, int(m.group(2)) - 1
+        if not (0 <= d < len(docs) and 0 <= j < len(docs[d].ev.mentions)):
+            return None
+        out.append((d, j))
+    return list(dict.fromkeys(out))
+
+
+def _measure_problem(members: list[tuple[int, int]], docs: Sequence[StoryDoc], used: set[tuple[int, int]]) -> str | None:
+    if len(members) < 2:
+        return "group_too_small"
+    if any(x in used for x in members):
+        return "ref_in_two_groups"
+    mentions = [docs[d].ev.mentions[j] for d, j in members]
+    if any(m.value.value is None and m.value.low is None for _, m in mentions):
+        return "value_unparsed"
+    if len({_dimension(m.value) for _, m in mentions}) > 1:
+        return "incompatible_units"
+    sentences = [(d, k) for (d, _), (k, _) in zip(members, mentions, strict=True)]
+    if len(set(sentences)) < len(sentences):
+        return "same_sentence_twice"  # one sentence never states one measure twice
+    return None
+
+
+def _sentence_refs(refs: Sequence[str], docs: Sequence[StoryDoc]) -> list[tuple[int, int]] | None:
+    out = []
+    for ref in refs:
+        m = _SENT.match(ref.strip())
+        if not m:
+            return None
+        d, k = int(m.group(1)) - 1, int(m.group(2)) - 1
+        if not (0 <= d < len(docs) and 0 <= k < len(docs[d].ev.sentences)):
+            return None
+        out.append((d, k))
+    return list(dict.fromkeys(out))
+
+
+def _verify_measures(answer: Alignment, docs: Sequence[StoryDoc], out: Verified) -> None:
+    used: set[tuple[int, int]] = set()
+    for group in answer.same_measure:
+        members = _figure_refs(group.figures, docs)
+        problem = "unknown_ref" if members is None else _measure_problem(members, docs, used)
+        if problem or members is None:
+            out.dropped[f"same_measure_{problem}"] += 1
+            continue
+        used.update(members)
+        out.measure_groups.append([(docs[d].ev.doc.id, docs[d].ev.mentions[j][1].start) for d, j in members])
+
+
+def _verify_facts(answer: Alignment, docs: Sequence[StoryDoc], out: Verified) -> None:
+    used: set[tuple[int, int]] = set()
+    for group in answer.same_fact:
+        members = _sentence_refs(group.sentences, docs)
+        if members is None:
+            problem = "unknown_ref"
+        elif len({d for d, _ in members}) < 2:
+            problem = "single_document"
+        elif any(x in used for x in members):
+            problem = "ref_in_two_groups"
+        else:
+            problem = None
+        if problem or members is None:
+            out.dropped[f"same_fact_{problem}"] += 1
+            continue
+        used.update(members)
+        out.fact_groups.append([(docs[d].ev.doc.id, k) for d, k in members])
+
+
+def _verify_other_events(answer: Alignment, docs: Sequence[StoryDoc], out: Verified) -> None:
+    apart: dict[int, SetApart] = {}
+    for group in answer.other_event:
+        found = [_DOC.match(r.strip()) for r in group.docs]
+        idx = [int(m.group(1)) - 1 for m in found if m]
+        if len(idx) < len(group.docs) or not idx or not all(0 <= d < len(docs) for d in idx):
+            out.dropped["other_event_unknown_ref"] += 1
+            continue
+        for d in idx:
+            event = " ".join(group.event.split()) or "another event"
+            reason = " ".join(group.reason.split()) or "the alignment found it reports another event"
+            apart.setdefault(d, SetApart(source=docs[d].ev.doc.id, event=event, reason=f"{reason} (model alignment)"))
+    if apart and len(apart) >= len(docs) - len(apart):
+        out.dropped["other_event_not_a_minority"] += len(apart)
+        return
+    out.set_apart = [apart[d] for d in sorted(apart)]
+
+
+def verify(answer: Alignment, docs: Sequence[StoryDoc]) -> Verified:
+    """The groups of ``answer`` that hold against the documents; the rest counted in ``dropped``."""
+    out = Verified()
+    _verify_measures(answer, docs, out)
+    _verify_facts(answer, docs, out)
+    _verify_other_events(answer, docs, out)
+    return out
+
+
+@dataclass
+class Applied:
+    measure_groups: int = 0
+    fact_groups: int = 0
+    figures: int = 0
+    sentences: int = 0
+
+
+def apply(verified: Verified, cands: Sequence[Candidate]) -> Applied:
+    """Set ``measure_group`` on the figure candidates and ``fact_group`` on the claim candidates
+    (not figures, not quotes) that the verified groups name."""
+    figure_at = {(c.doc, c.quantity_span.start): c for c in cands if c.kind == "figure" and c.quantity_span}
+    claims_at: dict[tuple[str, int], list[Candidate]] = {}
+    for c in cands:
+        if c.kind in ("event", "context"):
+            claims_at.setdefault((c.doc, c.sentence), []).append(c)
+    out = Applied()
+    for k, group in enumerate(verified.measure_groups, 1):
+        hit = [figure_at[ref] for ref in group if ref in figure_at]
+        for c in hit:
+            c.measure_group = f"M{k}"
+        out.measure_groups += len(hit) >= 2
+        out.figures += len(hit)
+    for k, group in enumerate(verified.fact_groups, 1):
+        hit = [c for ref in group for c in claims_at.get(ref, [])]
+        for c in hit:
+            c.fact_group = f"A{k}"
+        out.fact_groups += len({c.doc for c in hit}) >= 2
+        out.sentences += len({(c.doc, c.sentence) for c in hit})
+    return out
