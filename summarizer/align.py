@@ -23,7 +23,7 @@ from summarizer.grounding import Grounded
 from summarizer.quantities import is_money
 from summarizer.schemas import Alignment
 
-SNIPPET_WORDS = 25
+SNIPPET_WORDS = 40
 _FIG = re.compile(r"^D(\d+)\.F(\d+)$")
 _SENT = re.compile(r"^D(\d+)\.S(\d+)$")
 _DOC = re.compile(r"^D(\d+)$")

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +48,9 @@ if TYPE_CHECKING:
 
 EVALS_ENV = "SUMMARIZER_EVALS"
 FLOORS_ENV = "SUMMARIZER_FLOORS"
-KNOWN_BACKENDS = ("none", "llama", "openai", *BASELINES)
+ORACLES = {"oracle": 0.0, "noisy-oracle": 0.2}
+"""Simulated capable models (summarizer.eval.oracle) and the share of their labels that is wrong."""
+KNOWN_BACKENDS = ("none", "llama", "openai", *ORACLES, *BASELINES)
 
 
 def evals_dir() -> Path:
@@ -115,10 +118,21 @@ def _cache_policy(settings: Settings) -> str:
     return "fresh"
 
 
-def build_backend(name: str, settings: Settings) -> Backend | None:
-    """The backend object for ``name`` (None for "none"); raises SummarizerError if unusable."""
+def build_backend(
+    name: str, settings: Settings, stack: ExitStack | None = None, gold_dir: Path | None = None
+) -> Backend | None:
+    """The backend object for ``name`` (None for "none"); raises SummarizerError if unusable.
+    An oracle's loopback server is started and its stop registered on ``stack``."""
     if name == "none" or name in BASELINES:
         return None
+    if name in ORACLES:
+        from summarizer.eval.oracle import Oracle, OracleServer
+
+        if stack is None:
+            raise ConfigError(f"{name}: needs a context to run its server in")
+        server = stack.enter_context(OracleServer(Oracle(gold_paths(gold_dir), noise=ORACLES[name])))
+        settings = settings.model_copy(update={"base_url": server.base_url, "model": name, "api_key": None})
+        name = "openai"
     from summarizer.backends import resolve_backend
 
     return resolve_backend(settings.model_copy(update={"backend": name}))
@@ -239,11 +253,11 @@ def run_eval(
             result["notes"].append(f"openai: skipped: {info['error']}")
             say(f"eval: openai skipped: {info['error']}")
             continue
-        with tempfile.TemporaryDirectory(prefix=f"summarizer-eval-{name}-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"summarizer-eval-{name}-") as tmp, ExitStack() as stack:
             bsettings = _backend_settings(settings, name, Path(tmp) if policy == "fresh" else None)
             t0 = time.perf_counter()
             try:
-                backend = build_backend(name, bsettings)
+                backend = build_backend(name, bsettings, stack, gold_dir)
             except Exception as exc:  # noqa: BLE001 - an unusable backend is an error row
                 info.update(status="error", error=f"{type(exc).__name__}: {exc}")
                 result["notes"].append(f"{name}: cannot be built: {info['error']}")

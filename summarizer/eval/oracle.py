@@ -1,0 +1,331 @@
+"""A capable model, simulated honestly: the ``oracle`` answers the id protocol (per-document
+extraction and the story's alignment) from the eval stories' gold labels, never from the code's
+output, over real HTTP on loopback as an OpenAI-compatible chat-completions endpoint. The normal
+openai backend reaches it, so the pipeline runs exactly as with any endpoint.
+
+It reads only what a model reads, the request's text (document ids, numbered sentences and
+figures as written, the alignment's refs), and answers from the gold of the story those ids
+belong to:
+
+- key sentences: for each gold fact of that source, most important first, the first sentence in
+  which every keyword group of the fact hits; the topic is the fact's;
+- a figure's measure: the gold discrepancy whose value forms (for that source) match the
+  figure as written, else the gold fact whose values match;
+- the event: the gold story's event, or the source's other-event label;
+- alignment: same measure from the gold discrepancies and fact values, same fact from the gold
+  facts' keywords, other event from the sources' event labels.
+
+``noisy-oracle`` is the same with a share of its labels wrong (seeded): a wrong sentence id, a
+wrong measure label, a wrong group member, a wrong document set apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from summarizer.eval.gold import GoldFact, GoldStory, load_gold
+from summarizer.eval.match import Text, form_hit, groups_hit
+
+HOST = "127.0.0.1"
+NOISE = 0.2
+MAX_KEY_SENTENCES = 10
+_ARTICLE_ID = re.compile(r"^Article id: (\S+)$", re.M)
+_SENT = re.compile(r"^S(\d+): (.*)$", re.M)
+_FIG = re.compile(r"^F(\d+) \[S\d+\]: (.*)$", re.M)
+_DOC = re.compile(r"^(D\d+) = (\S+)", re.M)
+_AFIG = re.compile(r"^(D\d+)\.(F\d+): (.*) \| .*$", re.M)
+_ASENT = re.compile(r"^(D\d+)\.(S\d+): (.*)$", re.M)
+
+
+# --------------------------------------------------------------------------- gold lookups
+
+
+def fact_topic(fact: GoldFact) -> str:
+    if fact.topic:
+        return fact.topic
+    return " ".join(w for w in re.findall(r"[\w\-]+", fact.statement) if len(w) > 3)[:60]
+
+
+def _matches_any(raw: str, forms: list[str]) -> bool:
+    text = Text.of(raw)
+    return any(form_hit(f, text) for f in forms)
+
+
+def measure_of(gold: GoldStory, source: str, raw: str) -> str | None:
+    """The gold measure a figure states: a discrepancy whose value (for this source) has a
+    form matching ``raw``, else a fact of this source whose values match."""
+    for disc in gold.discrepancies:
+        if any(source in v.sources and _matches_any(raw, v.forms) for v in disc.values):
+            return disc.measure
+    for fact in gold.facts:
+        if source in fact.sources and fact.values and _matches_any(raw, fact.values):
+            return fact_topic(fact)
+    return None
+
+
+def fact_sentence(fact: GoldFact, sentences: list[tuple[str, str]]) -> str | None:
+    """The first sentence id in which every keyword group of the fact hits."""
+    for sid, text in sentences:
+        if all(groups_hit(fact.keywords, Text.of(text))):
+            return sid
+    return None
+
+
+def by_importance(gold: GoldStory) -> list[GoldFact]:
+    return sorted(gold.facts, key=lambda f: -f.importance)  # stable: gold order within a level
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def document_answer(gold: GoldStory, source: str, prompt: str) -> dict[str, Any]:
+    """The per-document answer by ids, from the gold."""
+    sentences = [(f"S{m.group(1)}", m.group(2)) for m in _SENT.finditer(prompt)]
+    keys: list[dict[str, str]] = []
+    for fact in by_importance(gold):
+        sid = fact_sentence(fact, sentences) if source in fact.sources else None
+        if sid and all(k["id"] != sid for k in keys) and len(keys) < MAX_KEY_SENTENCES:
+            keys.append({"id": sid, "topic": fact_topic(fact)})
+    figures = []
+    for m in _FIG.finditer(prompt):
+        measure = measure_of(gold, source, m.group(2))
+        if measure:
+            figures.append({"id": f"F{m.group(1)}", "measure": measure})
+    src = gold.sources.get(source)
+    main = src is None or src.event == "main"
+    event = {
+        "who": ", ".join(gold.event.who),
+        "what": gold.event.what if main else src.event if src else "",
+        "when": gold.event.when if main else "",
+    }
+    return {"key_sentences": keys, "figures": figures, "event": event}
+
+
+@dataclass
+class AlignmentView:
+    """What the alignment prompt lists: documents by alias, figures and key sentences."""
+
+    docs: dict[str, str]
+    figures: list[tuple[str, str, str]]  # (alias, figure id, as written)
+    sentences: list[tuple[str, str, str]]  # (alias, sentence id, text)
+
+    @classmethod
+    def parse(cls, prompt: str) -> AlignmentView:
+        return cls(
+            {m.group(1): m.group(2) for m in _DOC.finditer(prompt)},
+            [(m.group(1), m.group(2), m.group(3)) for m in _AFIG.finditer(prompt)],
+            [(m.group(1), m.group(2), m.group(3)) for m in _ASENT.finditer(prompt)],
+        )
+
+
+def _measure_groups(gold: GoldStory, view: AlignmentView) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    used: set[str] = set()
+
+    def add(measure: str, refs: list[str]) -> None:
+        refs = [r for r in refs if r not in used]
+        if len(refs) >= 2:
+            used.update(refs)
+            groups.append({"measure": measure, "figures": refs})
+
+    for disc in gold.discrepancies:
+        add(disc.measure, [
+            f"{a}.{f}" for a, f, raw in view.figures
+            if any(view.docs[a] in v.sources and _matches_any(raw, v.forms) for v in disc.values)
+        ])  # fmt: skip
+    for fact in gold.facts:
+        if fact.values:
+            add(fact_topic(fact), [
+                f"{a}.{f}" for a, f, raw in view.figures
+                if view.docs[a] in fact.sources and _matches_any(raw, fact.values)
+            ])  # fmt: skip
+    return groups
+
+
+def _fact_groups(gold: GoldStory, view: AlignmentView) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for fact in by_importance(gold):
+        refs = [
+            f"{a}.{s}" for a, s, text in view.sentences
+            if view.docs[a] in fact.sources and f"{a}.{s}" not in used and all(groups_hit(fact.keywords, Text.of(text)))
+        ]  # fmt: skip
+        if len({r.split(".")[0] for r in refs}) >= 2:
+            used.update(refs)
+            groups.append({"sentences": refs})
+    return groups
+
+
+def alignment_answer(gold: GoldStory, prompt: str) -> dict[str, Any]:
+    view = AlignmentView.parse(prompt)
+    by_event: dict[str, list[str]] = {}
+    for alias, doc in view.docs.items():
+        src = gold.sources.get(doc)
+        if src is not None and src.event != "main":
+            by_event.setdefault(src.event, []).append(alias)
+    other = [
+        {"docs": aliases, "event": event, "reason": gold.sources[view.docs[aliases[0]]].reason or event}
+        for event, aliases in by_event.items()
+    ]
+    return {"same_measure": _measure_groups(gold, view), "same_fact": _fact_groups(gold, view), "other_event": other}
+
+
+# --------------------------------------------------------------------------- noise
+
+
+def _pick(rng: random.Random, pool: list[str], avoid: str) -> str:
+    options = [p for p in pool if p != avoid]
+    return rng.choice(options) if options else avoid
+
+
+def noisy_document(answer: dict[str, Any], prompt: str, gold: GoldStory, rng: random.Random, share: float) -> None:
+    """Wrong sentence ids and wrong measure labels, each with probability ``share``."""
+    sids = [f"S{m.group(1)}" for m in _SENT.finditer(prompt)]
+    measures = [d.measure for d in gold.discrepancies] + [fact_topic(f) for f in gold.facts if f.values]
+    for k in answer["key_sentences"]:
+        if rng.random() < share:
+            k["id"] = _pick(rng, sids, k["id"])
+    for f in answer["figures"]:
+        if rng.random() < share:
+            f["measure"] = _pick(rng, measures, f["measure"])
+
+
+def noisy_alignment(answer: dict[str, Any], prompt: str, rng: random.Random, share: float) -> None:
+    """Wrong group members and wrong other-event documents, each with probability ``share``."""
+    view = AlignmentView.parse(prompt)
+    figs = [f"{a}.{f}" for a, f, _ in view.figures]
+    sents = [f"{a}.{s}" for a, s, _ in view.sentences]
+    for group in answer["same_measure"]:
+        group["figures"] = [_pick(rng, figs, r) if rng.random() < share else r for r in group["figures"]]
+    for group in answer["same_fact"]:
+        group["sentences"] = [_pick(rng, sents, r) if rng.random() < share else r for r in group["sentences"]]
+    for group in answer["other_event"]:
+        group["docs"] = [_pick(rng, list(view.docs), d) if rng.random() < share else d for d in group["docs"]]
+
+
+# --------------------------------------------------------------------------- the endpoint
+
+
+class Oracle:
+    """Answers requests from the gold stories in ``gold_paths``; ``noise`` is the share of
+    labels made wrong (0 for the oracle), seeded by ``seed`` and the request."""
+
+    def __init__(self, gold_paths: list[Path], noise: float = 0.0, seed: int = 0) -> None:
+        self.story_of: dict[str, GoldStory] = {}
+        for path in gold_paths:
+            gold = load_gold(path)
+            for source in gold.sources:
+                self.story_of[source] = gold
+        self.noise = noise
+        self.seed = seed
+        self.served: Counter[str] = Counter()
+
+    def _rng(self, prompt: str) -> random.Random:
+        digest = hashlib.sha256(f"{self.seed}\0{prompt}".encode()).hexdigest()
+        return random.Random(int(digest[:16], 16))
+
+    def answer(self, prompt: str) -> dict[str, Any]:
+        doc = _ARTICLE_ID.search(prompt)
+        if doc and doc.group(1) in self.story_of:
+            gold = self.story_of[doc.group(1)]
+            out = document_answer(gold, doc.group(1), prompt)
+            if self.noise:
+                noisy_document(out, prompt, gold, self._rng(prompt), self.noise)
+            self.served["document"] += 1
+            return out
+        stories = Counter(id(self.story_of[d]) for d in AlignmentView.parse(prompt).docs.values() if d in self.story_of)
+        if stories:
+            story_id = stories.most_common(1)[0][0]
+            gold = next(g for g in self.story_of.values() if id(g) == story_id)
+            out = alignment_answer(gold, prompt)
+            if self.noise:
+                noisy_alignment(out, prompt, self._rng(prompt), self.noise)
+            self.served["alignment"] += 1
+            return out
+        self.served["other"] += 1
+        return {"sentences": []}  # the overview (or anything else): nothing, the facts' overview stays
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        try:
+            request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+        except ValueError:
+            self._send(400, {"error": {"message": "invalid JSON", "type": "invalid_request_error"}})
+            return
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
+            return
+        prompt = "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
+        content = json.dumps(self.server.oracle.answer(prompt))
+        message: dict[str, Any] = {"role": "assistant", "content": content}
+        tools = request.get("tools") or []
+        if tools:
+            name = tools[0].get("function", {}).get("name", "answer")
+            message = {"role": "assistant", "content": None, "tool_calls": [
+                {"id": "call_0", "type": "function", "function": {"name": name, "arguments": content}}]}  # fmt: skip
+        usage = {"prompt_tokens": (len(prompt) + 3) // 4, "completion_tokens": (len(content) + 3) // 4}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        self._send(200, {
+            "id": "chatcmpl-oracle", "object": "chat.completion", "created": 0, "model": request.get("model", "oracle"),
+            "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if tools else "stop"}],
+            "usage": usage,
+        })  # fmt: skip
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    oracle: Oracle
+
+
+class OracleServer:
+    """The oracle on 127.0.0.1 (an ephemeral port), from a background thread; a context manager."""
+
+    def __init__(self, oracle: Oracle) -> None:
+        self.oracle = oracle
+        self._httpd = _Server((HOST, 0), _Handler)
+        self._httpd.oracle = oracle
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="oracle", daemon=True)  # fmt: skip
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self._httpd.server_address[1]}/v1"
+
+    def start(self) -> OracleServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> OracleServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
