@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from summarizer.brief import Quote, dedupe_spans
 from summarizer.evidence import Candidate
-from summarizer.similarity import TfIdf, UnionFind, bag, candidate_pairs, dot, unit
+from summarizer.similarity import Rows, TfIdf, UnionFind, bag, candidate_pairs, dot, unit
 from summarizer.text import fold
 
 # Measured on the seeds and ind_surya_ghar_cabinet (dev stories).
@@ -39,8 +39,12 @@ def group_claims(
     """Claims that state the same fact: TF-IDF cosine at least CLAIM_SIMILARITY; or sentences of
     different sources that give the same figure (an anchor: '₹78,000', '300 units') and share
     some words (ANCHORED_SIMILARITY); or one verified fact_group."""
-    vecs = [unit(tfidf.vector(bag(c.statement + " " + c.topic))) for c in claims]
     uf = UnionFind(len(claims))
+    first: dict[str, int] = {}
+    for i, c in enumerate(claims):  # the same words in several sources: one fact, compared once
+        uf.union(i, first.setdefault(" ".join(bag(c.statement + " " + c.topic)), i))
+    uniq = sorted(first.values())
+    vecs = [unit(tfidf.vector(bag(claims[i].statement + " " + claims[i].topic))) for i in uniq]
     # A model claim and the sentence it was grounded in are the same claim.
     by_span: dict[tuple[str, int], int] = {}
     for i, c in enumerate(claims):
@@ -53,13 +57,15 @@ def group_claims(
     for i, c in enumerate(claims):  # a verified alignment's same-fact groups
         if c.fact_group is not None:
             uf.union(i, by_fact.setdefault(c.fact_group, i))
-    groups = [c.doc for c in claims]
-    for i, j in candidate_pairs(vecs, groups):
-        if dot(vecs[i], vecs[j]) >= CLAIM_SIMILARITY:
-            uf.union(i, j)
-    for i, j in _anchored_pairs(claims, anchors or {}):
-        if dot(vecs[i], vecs[j]) >= ANCHORED_SIMILARITY:
-            uf.union(i, j)
+    matrix = Rows(vecs)
+    slot = {i: k for k, i in enumerate(uniq)}
+    lexical = [(uniq[a], uniq[b]) for a, b in sorted(candidate_pairs(vecs, [claims[i].doc for i in uniq]))]
+    anchored = [(i, j) for i, j in sorted(_anchored_pairs(claims, anchors or {})) if i in slot and j in slot]
+    for limit, pairs in ((CLAIM_SIMILARITY, lexical), (ANCHORED_SIMILARITY, anchored)):
+        sims = matrix.pair_dots([(slot[i], slot[j]) for i, j in pairs])
+        for (i, j), sim in zip(pairs, sims, strict=True):
+            if sim >= limit:
+                uf.union(i, j)
     return [[claims[i] for i in sorted(m)] for m in uf.groups().values()]
 
 

@@ -4,6 +4,7 @@ Derivatives never count as independent sources."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from typing import Literal
 
 from summarizer.brief import Derivative
 from summarizer.evidence import DocEvidence
-from summarizer.similarity import TfIdf, alignment, bag, containment, unit
+from summarizer.similarity import Rows, TfIdf, Vector, alignment_of, bag, containment, unit
 from summarizer.text import content_words, shingles
 
 # Measured on the seeds and ind_surya_ghar_cabinet (dev): republications contain >= 0.8 of the
@@ -20,6 +21,7 @@ REPUBLICATION_CONTAINMENT = 0.6
 REWRITE_ALIGNMENT = 0.6
 REWRITE_MEAN_SIMILARITY = 0.55
 REWRITE_MIN_ALIGNMENT = 0.4
+MAX_PAIRS_PER_DOC = 8
 NOTE_WEIGHT = 0.2  # larger than the containment asymmetry of trimmed copies on the dev stories (<= 0.05)
 COPY_NOTE = re.compile(
     r"\b(syndicated|wire (copy|feed)|originally (published|appeared)|republished|reproduced "
@@ -35,15 +37,21 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
     Only pairs that share several rare content-word trigrams are compared (blocking), so the
     cost grows with the number of near pairs, not with the square of the sources."""
     texts = {ev.doc.id: " ".join(s.text for s in ev.sentences) for ev in evidence}
-    vecs = {ev.doc.id: [unit(tfidf.vector(bag(s.text))) for s in ev.sentences] for ev in evidence}
+    rows: dict[str, list[int]] = {}
+    all_vecs: list[Vector] = []
+    for ev in evidence:
+        rows[ev.doc.id] = list(range(len(all_vecs), len(all_vecs) + len(ev.sentences)))
+        all_vecs += [unit(tfidf.vector(bag(s.text))) for s in ev.sentences]
+    matrix = Rows(all_vecs)
     shingle_sets = {d: shingles(t) for d, t in texts.items()}
     ids = list(texts)
     pairs = _near_pairs({d: content_words(t) for d, t in texts.items()})
     score: dict[tuple[str, str], tuple[float, float, float]] = {}
     for a, b in pairs:
-        for x, y in ((a, b), (b, a)):
+        sims = matrix.block(rows[a], rows[b]) if rows[a] and rows[b] else None
+        for x, y, m in ((a, b, sims), (b, a, None if sims is None else sims.T)):
             c = containment(shingle_sets[x], shingle_sets[y])
-            al, mb = alignment(vecs[x], vecs[y], threshold=0.45)
+            al, mb = alignment_of(m, threshold=0.45) if m is not None else (0.0, 0.0)
             score[(x, y)] = (c, al, mb)
 
     def strength(a: str, b: str) -> float:
@@ -119,7 +127,13 @@ def _near_pairs(bags: dict[str, list[str]], k: int = 3, min_shared: int = 3) -> 
             for i, a in enumerate(docs):
                 for b in docs[i + 1 :]:
                     shared[(a, b) if a < b else (b, a)] += 1
-    return {p for p, n in shared.items() if n >= min_shared}
+    best: dict[str, list[tuple[int, tuple[str, str]]]] = defaultdict(list)
+    for p, n in shared.items():
+        if n >= min_shared:
+            best[p[0]].append((n, p))
+            best[p[1]].append((n, p))
+    # a copy shares the most with its original: each document keeps its closest few pairs
+    return {p for items in best.values() for _, p in heapq.nlargest(MAX_PAIRS_PER_DOC, items)}
 
 
 # ---------------------------------------------------------------- figures

@@ -9,6 +9,7 @@ whose values agree backs a fact."""
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -18,12 +19,12 @@ from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
 from summarizer.evidence import Candidate
 from summarizer.quantities import UNITS_WORDS, agree, is_money, near
 from summarizer.similarity import (
+    Rows,
     TfIdf,
     UnionFind,
     Vector,
     average_linkage,
     candidate_pairs,
-    dot,
     unit,
 )
 from summarizer.text import STOPWORDS, content_words, stem
@@ -37,6 +38,7 @@ LABEL_WEIGHT = 4.0
 LABEL_SHARE = 0.6
 ROUNDING_RATIO = 1.1  # "₹75,000 crore" beside "₹75,021 crore": one measure, rounded
 NEAR_JOIN_SIMILARITY = 0.2
+K_NEIGHBOURS = 20  # per figure; no dev story has a figure with more than 12 same-measure mentions
 
 
 @dataclass
@@ -78,6 +80,39 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
 
 
 def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
+    """Group figure mentions that measure the same thing (see :func:`_group_unique`). The same
+    figure in the same sentence in several sources (wire copy) is grouped once, then expanded."""
+    first: dict[tuple[object, ...], int] = {}
+    dup_of: list[int] = []
+    for i, c in enumerate(figs):
+        assert c.quantity_span is not None
+        key = (c.span.text, c.quantity_span.start - c.span.start, _q(c).raw, tuple(c.labels), c.measure_group)
+        dup_of.append(first.setdefault(key, i))
+    uniq = sorted(first.values())
+    if len(uniq) == len(figs):
+        return _group_unique(figs, tfidf)
+    copies: dict[int, list[Candidate]] = defaultdict(list)
+    for i, j in enumerate(dup_of):
+        copies[j].append(figs[i])
+    groups = _group_unique([figs[i] for i in uniq], tfidf)
+    index = {id(figs[i]): i for i in uniq}
+    return [FigureGroup(g.dimension, [c for m in g.members for c in copies[index[id(m)]]]) for g in groups]
+
+
+def _nearest(pairs: list[tuple[int, int]], sims: list[float], k: int) -> list[tuple[tuple[int, int], float]]:
+    """The pairs among each item's k most similar (a sparse k-nearest-neighbour graph): the
+    clustering's cost then grows with the figures, not with the pairs blocking lets through."""
+    incident: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for n, ((i, j), sim) in enumerate(zip(pairs, sims, strict=True)):
+        incident[i].append((sim, n))
+        incident[j].append((sim, n))
+    keep: set[int] = set()
+    for items in incident.values():
+        keep.update(n for _, n in (heapq.nlargest(k, items) if len(items) > k else items))
+    return [(pairs[n], sims[n]) for n in sorted(keep)]
+
+
+def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     """Group figure mentions that measure the same thing, across and within documents.
 
     Stage 1 clusters mentions by context similarity, with a bonus when their values agree
@@ -86,6 +121,8 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     discrepancy. Candidate pairs come from an inverted index (blocking), never all pairs.
     """
     vecs = figure_vectors(figs, tfidf)
+    matrix = Rows(vecs)
+    relations = [_relation(c) for c in figs]
     dims = [_dimension(c.quantity) for c in figs if c.quantity is not None]
     by_dim: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(dims):
@@ -96,11 +133,12 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
         sub = [vecs[i] for i in idx]
         # Two figures of one sentence never measure the same thing.
         groups = [f"{figs[i].doc}#{figs[i].sentence}" for i in idx]
+        pairs = []
         for a, b in candidate_pairs(sub, groups, top_terms=8):
-            i, j = sorted((idx[a], idx[b]))
-            if _relation(figs[i]) != _relation(figs[j]):
-                continue
-            sim = dot(vecs[i], vecs[j])
+            i, j = (idx[a], idx[b]) if idx[a] < idx[b] else (idx[b], idx[a])
+            if relations[i] == relations[j]:
+                pairs.append((i, j))
+        for (i, j), sim in _nearest(pairs, matrix.pair_dots(pairs), K_NEIGHBOURS):
             li, lj = set(figs[i].labels), set(figs[j].labels)
             if li and lj:  # both labelled by a model: its words for the measure weigh most
                 sim = LABEL_SHARE * len(li & lj) / len(li | lj) + (1 - LABEL_SHARE) * sim
@@ -166,7 +204,7 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             docs_of[root] = docs_of[ri] | docs_of[rj]
             groups_of[root] = groups_of[ri] | groups_of[rj]
             members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
-    _join_near_values(uf, [members_of.get(k, clusters[k]) for k in range(len(clusters))], figs, vecs, dims)
+    _join_near_values(uf, [members_of.get(k, clusters[k]) for k in range(len(clusters))], figs, matrix, dims)
     joined = [sorted(g) for g in uf.groups().values()]
     out = []
     for roots in joined:  # noqa: B007
@@ -176,30 +214,39 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
 
 
 def _join_near_values(
-    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], vecs: list[Vector], dims: list[str]
+    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], matrix: Rows, dims: list[str]
 ) -> None:
     """Stage 3: clusters of one dimension and relation whose typical values lie within
     ROUNDING_RATIO of each other, told in somewhat related words, are one measure told two ways
     ("a ₹75,000 crore rooftop scheme" / "a total outlay of ₹75,021 crore"). Clusters a
-    verified alignment keeps apart stay apart."""
+    verified alignment keeps apart stay apart. Only neighbours in value are compared."""
     roots = sorted({uf.find(k) for k in range(len(clusters))})
     members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
 
-    def typical(ms: list[int]) -> Value:
-        vals = sorted(ms, key=lambda i: _q(figs[i]).value or 0.0)
-        return _q(figs[vals[len(vals) // 2]])
+    def typical(ms: list[int]) -> float:
+        vals = sorted(_q(figs[i]).value or 0.0 for i in ms)
+        return vals[len(vals) // 2]
 
-    for a_i, a in enumerate(roots):
-        for b in roots[a_i + 1 :]:
-            ra, rb = uf.find(a), uf.find(b)
-            ma, mb = members[a], members[b]
-            if ra == rb or dims[ma[0]] != dims[mb[0]] or _relation(figs[ma[0]]) != _relation(figs[mb[0]]):
-                continue
-            groups = {g for i in ma + mb if (g := figs[i].measure_group) is not None}
-            if len(groups) > 1 or not near(typical(ma), typical(mb), ROUNDING_RATIO):
-                continue
-            if max(dot(vecs[i], vecs[j]) for i in ma for j in mb) >= NEAR_JOIN_SIMILARITY:
-                uf.union(ra, rb)
+    by_kind: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
+    for r in roots:
+        ms = members[r]
+        if typical(ms) > 0:
+            by_kind[(dims[ms[0]], _relation(figs[ms[0]]))].append((typical(ms), r))
+    for kind, items in by_kind.items():
+        if kind[0] in ("year", "date", "ordinal"):
+            continue
+        items.sort()
+        for x, (va, a) in enumerate(items):
+            for vb, b in items[x + 1 :]:
+                if vb / va > ROUNDING_RATIO:
+                    break
+                ra, rb = uf.find(a), uf.find(b)
+                ma, mb = members[a], members[b]
+                groups = {g for i in ma + mb if (g := figs[i].measure_group) is not None}
+                if ra == rb or len(groups) > 1:
+                    continue
+                if matrix.block(ma, mb).max() >= NEAR_JOIN_SIMILARITY:
+                    uf.union(ra, rb)
 
 
 _RELATIONS = {

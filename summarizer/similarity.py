@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
 
 from summarizer.text import content_words
 
@@ -37,6 +39,45 @@ def cosine(a: Vector, b: Vector) -> float:
     return d / (math.sqrt(dot(a, a)) * math.sqrt(dot(b, b)))
 
 
+class Rows:
+    """Unit vectors as rows of a sparse matrix, for similarities in bulk (scipy): the dot
+    products of many pairs at once, or a dense block between two sets of rows."""
+
+    def __init__(self, vectors: Sequence[Vector]) -> None:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        vocab: dict[str, int] = {}
+        indptr, indices, data = [0], [], []
+        for v in vectors:
+            for t, w in v.items():
+                indices.append(vocab.setdefault(t, len(vocab)))
+                data.append(w)
+            indptr.append(len(indices))
+        self.m = csr_matrix(
+            (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+            shape=(len(vectors), max(1, len(vocab))),
+        )
+
+    def pair_dots(self, pairs: Sequence[tuple[int, int]]) -> list[float]:
+        if not pairs:
+            return []
+        i = [a for a, _ in pairs]
+        j = [b for _, b in pairs]
+        out: list[float] = self.m[i].multiply(self.m[j]).sum(axis=1).A1.tolist()
+        return out
+
+    def block(self, rows_a: Sequence[int], rows_b: Sequence[int]) -> Any:
+        """The dense matrix (numpy) of dot products, rows_a by rows_b."""
+        return (self.rows(rows_a) @ self.rows(rows_b).T).toarray()
+
+    def rows(self, rows: Sequence[int]) -> Any:
+        """The sub-matrix of these rows; a contiguous run is a cheap slice."""
+        if rows and rows[-1] - rows[0] + 1 == len(rows) and all(b == a + 1 for a, b in zip(rows, rows[1:], strict=False)):
+            return self.m[rows[0] : rows[-1] + 1]
+        return self.m[list(rows)]
+
+
 class TfIdf:
     """IDF fitted on a collection of token lists; vectors are L2-unnormalised TF-IDF."""
 
@@ -56,24 +97,24 @@ def candidate_pairs(
     vectors: Sequence[Vector], groups: Sequence[str], max_postings: int = 200, top_terms: int = 6
 ) -> set[tuple[int, int]]:
     """Blocking: pairs (i < j) from different groups that share one of their heaviest terms.
-    Terms shared by more than ``max_postings`` items are too common to block on."""
-    index: dict[str, list[int]] = defaultdict(list)
-    keys: list[list[str]] = []
+    Terms shared by more than ``max_postings`` items are too common to block on. Computed as a
+    sparse product of the items' top-term indicator rows (scipy)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, triu
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
     for i, v in enumerate(vectors):
-        terms = [t for t, _ in sorted(v.items(), key=lambda kv: -kv[1])[:top_terms]]
-        keys.append(terms)
-        for t in terms:
-            index[t].append(i)
-    pairs: set[tuple[int, int]] = set()
-    for i, terms in enumerate(keys):
-        for t in terms:
-            post = index[t]
-            if len(post) > max_postings:
-                continue
-            for j in post:
-                if j > i and groups[i] != groups[j]:
-                    pairs.add((i, j))
-    return pairs
+        for t, _ in sorted(v.items(), key=lambda kv: -kv[1])[:top_terms]:
+            rows.append(i)
+            cols.append(vocab.setdefault(t, len(vocab)))
+    if not rows:
+        return set()
+    ind = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(vectors), len(vocab)))
+    df = np.asarray(ind.sum(axis=0)).ravel()
+    ind = ind[:, np.flatnonzero(df <= max_postings)]
+    co = triu(ind @ ind.T, k=1).tocoo()
+    return {(int(a), int(b)) for a, b in zip(co.row, co.col, strict=True) if groups[a] != groups[b]}
 
 
 class UnionFind:
@@ -158,16 +199,27 @@ def alignment(a_vecs: Sequence[Vector], b_vecs: Sequence[Vector], threshold: flo
     The vectors must be unit vectors (see :func:`unit`)."""
     if not a_vecs or not b_vecs:
         return 0.0, 0.0
-    matched: list[int] = []
-    best_scores = []
-    for va in a_vecs:
-        scores = [dot(va, vb) for vb in b_vecs]
-        j = max(range(len(scores)), key=scores.__getitem__)
-        best_scores.append(scores[j])
-        if scores[j] >= threshold:
-            matched.append(j)
-    return _lis_length(matched) / len(a_vecs), sum(best_scores) / len(best_scores)
+    return alignment_of(Rows([*a_vecs, *b_vecs]).block(range(len(a_vecs)), range(len(a_vecs), len(a_vecs) + len(b_vecs))), threshold)
+
+
+def alignment_of(sims: Any, threshold: float) -> tuple[float, float]:
+    """:func:`alignment` from the matrix (numpy) of a's sentences (rows) against b's (columns)."""
+    import numpy as np
+
+    sims = np.asarray(sims, dtype=float)
+    if sims.ndim != 2 or not sims.shape[0] or not sims.shape[1]:
+        return 0.0, 0.0
+    best = sims.argmax(axis=1)
+    scores = sims[np.arange(sims.shape[0]), best]
+    matched = [int(j) for j, sc in zip(best, scores, strict=True) if sc >= threshold]
+    return _lis_length(matched) / sims.shape[0], float(scores.mean())
 
 
 def bag(text: str) -> list[str]:
-    return content_words(text)
+    return list(_bag(text))
+
+
+@lru_cache(maxsize=131072)
+def _bag(text: str) -> tuple[str, ...]:
+    """Each sentence's words are read once, however many stages compare it."""
+    return tuple(content_words(text))
