@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 
 from summarizer.brief import SetApart, Value
 from summarizer.evidence import Candidate, DocEvidence
-from summarizer.grounding import Grounded
-from summarizer.quantities import is_money
+from summarizer.grounding import Grounded, specific_words
+from summarizer.quantities import Mention, is_money
 from summarizer.schemas import Alignment
+from summarizer.text import content_words
 
 SNIPPET_WORDS = 40
+MIN_SHARED_WORDS = 2
 _FIG = re.compile(r"^D(\d+)\.F(\d+)$")
 _SENT = re.compile(r"^D(\d+)\.S(\d+)$")
 _DOC = re.compile(r"^D(\d+)$")
@@ -90,20 +92,37 @@ def _figure_refs(refs: Sequence[str], docs: Sequence[StoryDoc]) -> list[tuple[in
     return list(dict.fromkeys(out))
 
 
-def _measure_problem(members: list[tuple[int, int]], docs: Sequence[StoryDoc], used: set[tuple[int, int]]) -> str | None:
-    if len(members) < 2:
-        return "group_too_small"
-    if any(x in used for x in members):
-        return "ref_in_two_groups"
-    mentions = [docs[d].ev.mentions[j] for d, j in members]
-    if any(m.value.value is None and m.value.low is None for _, m in mentions):
-        return "value_unparsed"
-    if len({_dimension(m.value) for _, m in mentions}) > 1:
-        return "incompatible_units"
-    sentences = [(d, k) for (d, _), (k, _) in zip(members, mentions, strict=True)]
-    if len(set(sentences)) < len(sentences):
-        return "same_sentence_twice"  # one sentence never states one measure twice
-    return None
+def _corroborated(x: tuple[int, int], group: str, docs: Sequence[StoryDoc]) -> bool:
+    """The document's own answer labelled this figure with a measure that shares a specific
+    word with the group's measure: two separate answers agree on what it measures."""
+    own = docs[x[0]].answer.measures.get(x[1])
+    return own is not None and bool(specific_words(own) & specific_words(group))
+
+
+def _prune_measure(
+    members: list[tuple[int, int]], measure: str, docs: Sequence[StoryDoc], dropped: Counter[str]
+) -> list[tuple[int, int]]:
+    """The members that can state one measure: values that parse, of the group's main
+    dimension, corroborated by their own document's label, one figure per sentence. Each member
+    left out is counted."""
+    def mention(x: tuple[int, int]) -> tuple[int, Mention]:
+        return docs[x[0]].ev.mentions[x[1]]
+
+    keep = [x for x in members if mention(x)[1].value.value is not None or mention(x)[1].value.low is not None]
+    dims = Counter(_dimension(mention(x)[1].value) for x in keep)
+    main = dims.most_common(1)[0][0] if dims else None
+    keep = [x for x in keep if _dimension(mention(x)[1].value) == main]
+    keep = [x for x in keep if _corroborated(x, measure, docs)]
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for x in keep:  # one sentence never states one measure twice: its first figure stays
+        where = (x[0], mention(x)[0])
+        if where not in seen:
+            seen.add(where)
+            out.append(x)
+    if len(out) < len(members):
+        dropped["same_measure_member_left_out"] += len(members) - len(out)
+    return out
 
 
 def _sentence_refs(refs: Sequence[str], docs: Sequence[StoryDoc]) -> list[tuple[int, int]] | None:
@@ -123,7 +142,9 @@ def _verify_measures(answer: Alignment, docs: Sequence[StoryDoc], out: Verified)
     used: set[tuple[int, int]] = set()
     for group in answer.same_measure:
         members = _figure_refs(group.figures, docs)
-        problem = "unknown_ref" if members is None else _measure_problem(members, docs, used)
+        if members is not None:
+            members = _prune_measure([x for x in members if x not in used], group.measure, docs, out.dropped)
+        problem = "unknown_ref" if members is None else "group_too_small" if len(members) < 2 else None
         if problem or members is None:
             out.dropped[f"same_measure_{problem}"] += 1
             continue
@@ -131,16 +152,29 @@ def _verify_measures(answer: Alignment, docs: Sequence[StoryDoc], out: Verified)
         out.measure_groups.append([(docs[d].ev.doc.id, docs[d].ev.mentions[j][1].start) for d, j in members])
 
 
+def _prune_fact(members: list[tuple[int, int]], docs: Sequence[StoryDoc], dropped: Counter[str]) -> list[tuple[int, int]]:
+    """The members that share at least MIN_SHARED_WORDS content words with another member: one
+    fact told in other words still names its actors or its action alike."""
+    words = [set(content_words(docs[d].ev.sentences[k].text)) for d, k in members]
+    out = [
+        x for i, x in enumerate(members)
+        if any(len(words[i] & words[j]) >= MIN_SHARED_WORDS for j in range(len(members)) if j != i)
+    ]  # fmt: skip
+    if len(out) < len(members):
+        dropped["same_fact_member_left_out"] += len(members) - len(out)
+    return out
+
+
 def _verify_facts(answer: Alignment, docs: Sequence[StoryDoc], out: Verified) -> None:
     used: set[tuple[int, int]] = set()
     for group in answer.same_fact:
         members = _sentence_refs(group.sentences, docs)
+        if members is not None:
+            members = _prune_fact([x for x in members if x not in used], docs, out.dropped)
         if members is None:
             problem = "unknown_ref"
         elif len({d for d, _ in members}) < 2:
             problem = "single_document"
-        elif any(x in used for x in members):
-            problem = "ref_in_two_groups"
         else:
             problem = None
         if problem or members is None:

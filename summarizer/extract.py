@@ -20,7 +20,7 @@ from summarizer.cache import ResultCache, cache_key
 from summarizer.documents import Document
 from summarizer.errors import BackendError, SummarizerError
 from summarizer.evidence import DocEvidence
-from summarizer.grounding import GroundingReport
+from summarizer.grounding import GroundingReport, is_claim_sentence
 from summarizer.overview import facts_for_prompt, grounded_overview
 from summarizer.prompts import Prompt, load_prompt
 from summarizer.schemas import Alignment, EventLabel, IdExtraction, OverviewDraft, schema_hash
@@ -75,11 +75,14 @@ def _line(text: str) -> str:
 
 
 def numbered(ev: DocEvidence, sentences: Sequence[int]) -> tuple[str, str]:
-    """The prompt's two lists for the given sentence indices: "S3: text" lines, and the
-    figures of those sentences as "F2 [S3]: as written" lines. Ids are the document's own
+    """The prompt's two lists for the given sentence indices: "S3: text" lines ("S1 (heading):"
+    for a headline, heading or caption, which states no claim), and the figures of those sentences as "F2 [S3]: as written" lines. Ids are the document's own
     (S<index+1>, F<mention index+1>), so chunks of one document share one numbering."""
     wanted = set(sentences)
-    sents = "\n".join(f"S{k + 1}: {_line(ev.sentences[k].text)}" for k in sentences)
+    sents = "\n".join(
+        f"S{k + 1}{'' if is_claim_sentence(ev, k) else ' (heading)'}: {_line(ev.sentences[k].text)}"
+        for k in sentences
+    )
     figs = "\n".join(
         f"F{j + 1} [S{k + 1}]: {_line(m.raw)}" for j, (k, m) in enumerate(ev.mentions) if k in wanted
     )

@@ -14,7 +14,7 @@ from summarizer.brief import Value
 from summarizer.evidence import Candidate, DocEvidence
 from summarizer.quantities import agree, find_mentions, is_money
 from summarizer.schemas import EventLabel, IdExtraction
-from summarizer.text import fold
+from summarizer.text import content_words, fold
 
 MIN_SENTENCE_WORDS = 6
 
@@ -28,7 +28,7 @@ class GroundingReport:
 
 # --------------------------------------------------------------------------- measure vs unit
 
-_KINDS: dict[str, frozenset[str]] = {
+KIND_WORDS: dict[str, frozenset[str]] = {
     "money": frozenset(
         "cost costs value worth price prices budget outlay fee fees investment investments spend"
         " spending subsidy subsidies revenue revenues fund funds funding expenditure allocation"
@@ -42,16 +42,36 @@ _KINDS: dict[str, frozenset[str]] = {
         "date dates year years day days deadline month months period duration term until"
         " anniversary timeline when".split()
     ),
-    "percent": frozenset("percent percentage %".split()),
+    "percent": frozenset("percent percentage % share rate ratio proportion".split()),
+    "count": frozenset("number count edition".split()),
 }
-_UNIT_KINDS = {"count": {"people"}, "year": {"time"}, "date": {"time"}, "duration_years": {"time"},
+_UNITKIND_WORDS = {"count": {"people"}, "year": {"time"}, "date": {"time"}, "duration_years": {"time"},
                "percent": {"percent"}, "ordinal": {"time"}}  # fmt: skip
 
 
 def measure_kinds(measure: str) -> set[str]:
     """The kinds of quantity a measure label names ('death toll' -> people), from its words."""
     words = set(re.findall(r"[a-z%]+", measure.lower()))
-    return {kind for kind, vocab in _KINDS.items() if words & vocab}
+    return {kind for kind, vocab in KIND_WORDS.items() if words & vocab}
+
+
+_GENERIC = "total amount figure level size number count"
+
+
+def specific_words(label: str) -> set[str]:
+    """A measure label's specific words: its stemmed content words without the generic words
+    of a quantity's kind ('value', 'number', 'year', 'toll', ...) that any two measures share."""
+    generic = content_words(" ".join(w for vocab in KIND_WORDS.values() for w in vocab) + " " + _GENERIC)
+    return set(content_words(label)) - set(generic)
+
+
+def figure_context(ev: DocEvidence, sentence: int) -> str:
+    """The text around a figure, folded and lower-cased: its sentence, its neighbours, its
+    paragraph, and the headline (which names what the whole article is about)."""
+    para = ev.sentence_para[sentence]
+    near = [ev.sentences[k].text for k in range(len(ev.sentences))
+            if abs(k - sentence) <= 1 or ev.sentence_para[k] == para]  # fmt: skip
+    return fold(" ".join([ev.meta.get("title", ""), *near])).lower()
 
 
 def measure_fits(measure: str, value: Value) -> bool:
@@ -61,7 +81,7 @@ def measure_fits(measure: str, value: Value) -> bool:
     kinds = measure_kinds(measure)
     if not kinds:
         return True
-    unit_kinds = {"money"} if is_money(value) else _UNIT_KINDS.get(value.unit, set())
+    unit_kinds = {"money"} if is_money(value) else _UNITKIND_WORDS.get(value.unit, set())
     return bool(kinds & unit_kinds)
 
 
@@ -109,6 +129,13 @@ def _sentence_index(sid: str, ev: DocEvidence) -> int | None:
     return k if 0 <= k < len(ev.sentences) else None
 
 
+def topic_fits(topic: str, sentence: str) -> bool:
+    """A topic says what its sentence is about: one of its content words (stemmed) is in the
+    sentence, or it has none."""
+    words = set(content_words(topic))
+    return not words or bool(words & set(content_words(sentence)))
+
+
 def is_claim_sentence(ev: DocEvidence, idx: int) -> bool:
     """The evidence layer's own test for a reporting sentence: six words or more, ending like a
     sentence, and not the headline (headlines, captions and headings state no claim)."""
@@ -140,6 +167,9 @@ def ground_key_sentences(answer: IdExtraction, ev: DocEvidence, report: Groundin
             continue
         seen.add(idx)
         topic = " ".join(item.topic.split()[:6])
+        if topic and not topic_fits(topic, span.text):
+            report.dropped["topic_not_about_sentence"] += 1  # a wrong id, or a label of another sentence
+            continue
         if topic and not (names_in(topic, doc_folded) and figures_in(topic, span.text)):
             report.dropped["topic_not_in_source"] += 1
             topic = ""
@@ -174,9 +204,12 @@ def ground_measures(answer: IdExtraction, ev: DocEvidence, report: GroundingRepo
             report.dropped["measure_unit_mismatch"] += 1
         elif not (names_in(measure, doc_folded) and figures_in(measure, ev.sentences[sent].text)):
             report.dropped["measure_not_in_source"] += 1
+        elif not names_in(measure, figure_context(ev, sent)):
+            report.dropped["measure_names_another_part"] += 1  # 'AK-203 contract' on the S-400 deal
+
         else:
-            report.grounded += 1
             out[k] = measure
+    report.grounded += len(out)
     return out
 
 
@@ -187,10 +220,10 @@ def ground_event(event: EventLabel, ev: DocEvidence, report: GroundingReport) ->
     kept = [w for w in who if names_in(w, doc_folded)]
     if len(kept) < len(who):
         report.dropped["event_name_not_in_source"] += len(who) - len(kept)
-    what = event.what if names_in(event.what, doc_folded) else ""
+    what = " ".join(event.what.split()[:12]) if names_in(event.what, doc_folded) else ""
     if not (kept or what):
         return None
-    return EventLabel(who=", ".join(kept), what=what, when=event.when)
+    return EventLabel(who=", ".join(kept), what=what, when=" ".join(event.when.split()[:4]))
 
 
 def ground(answer: IdExtraction, ev: DocEvidence, report: GroundingReport) -> Grounded:

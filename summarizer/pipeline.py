@@ -126,7 +126,6 @@ def _use_answer(run: Run, ev: DocEvidence, answer: Grounded, cands: list[Candida
         figure = figure_at.get((ev.doc.id, ev.mentions[j][1].start))
         if figure is not None:
             figure.labels.extend(content_words(measure))
-            run.stats.contribution["figure_labels"] += 1
 
 
 def extract_and_ground(run: Run, docs: Sequence[DocEvidence]) -> Extraction:
@@ -209,6 +208,7 @@ def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
         gone = {a.source for a in apart}
         docs = [ev for ev in docs if ev.doc.id not in gone]
         ext.cands = [c for c in ext.cands if c.doc not in gone]
+    run.stats.contribution["figure_labels"] = sum(1 for c in ext.cands if c.kind == "figure" and c.labels)
     merged = merge(docs, ext.cands)
     merged.facts, merged.single_source, merged.quotes, merged.overview = select(
         merged.facts, merged.single_source, merged.quotes, merged.overview, run.settings.length

@@ -48,7 +48,7 @@ def _ref(prefix: str, v: object) -> object:
 
 class KeySentence(_Model):
     id: str = Field(pattern=r"^S[0-9]+$", description="Sentence id, e.g. S3.")
-    topic: str = Field(max_length=80, description="2-4 words.")
+    topic: str = Field(description="2-4 words.")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -58,7 +58,7 @@ class KeySentence(_Model):
 
 class FigureMeasure(_Model):
     id: str = Field(pattern=r"^F[0-9]+$", description="Figure id, e.g. F2.")
-    measure: str = Field(max_length=80, description="What it measures, 2-4 words.")
+    measure: str = Field(description="What it measures, 2-4 words.")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -67,9 +67,9 @@ class FigureMeasure(_Model):
 
 
 class EventLabel(_Model):
-    who: str = Field(max_length=120, description="Main actors.")
-    what: str = Field(max_length=120, description="What happened, a few words.")
-    when: str = Field(max_length=40, description="Date as written, or ''.")
+    who: str = Field(description="Main actors.")
+    what: str = Field(description="What happened, a few words.")
+    when: str = Field(description="Date as written, or ''.")
 
 
 class IdExtraction(_Model):
@@ -81,7 +81,7 @@ class IdExtraction(_Model):
 
 
 class MeasureGroup(_Model):
-    measure: str = Field(max_length=80, description="2-4 words.")
+    measure: str = Field(description="2-4 words.")
     figures: list[str] = Field(description="Figure refs, e.g. ['D1.F2', 'D3.F1'].")
 
 
@@ -91,8 +91,8 @@ class FactGroup(_Model):
 
 class OtherEvent(_Model):
     docs: list[str] = Field(description="Document refs, e.g. ['D4'].")
-    event: str = Field(max_length=120, description="The other event, a few words.")
-    reason: str = Field(max_length=200, description="Why, in one short sentence.")
+    event: str = Field(description="The other event, a few words.")
+    reason: str = Field(description="Why, in one short sentence.")
 
 
 class Alignment(_Model):

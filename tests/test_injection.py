@@ -149,7 +149,7 @@ def test_injected_instructions_stay_inside_the_article(fake_server: FakeOpenAISe
     sent = {doc_id_of(r): article_of(r) for r in extractions}
     for doc, text in texts.items():
         flat = " ".join(text.split())
-        lines = [re.sub(r"^S\d+: ", "", ln) for ln in sent[doc].splitlines() if ln.strip()]
+        lines = [re.sub(r"^S\d+(?: \(heading\))?: ", "", ln) for ln in sent[doc].splitlines() if ln.strip()]
         assert lines and all(ln in flat for ln in lines), "only sentences of the article are sent"
         injection = INJECTIONS[ARTICLES[doc][1]]
         if not injection.lstrip().startswith("{"):
@@ -173,10 +173,10 @@ def test_obeying_model_is_caught_by_grounding(
                        ", ".join(f"{k} {v}" for k, v in sorted(g.dropped.items())))  # fmt: skip
     n = len(texts)
     assert g.proposed == (2 + 3 + 2) * n  # key sentences, figure labels
-    assert g.grounded == 4 * n, "the honest sentences, and the two whose topic is dropped"
+    assert g.grounded == 2 * n, "only the honest sentences"
     assert dropped == obeyed
     assert g.dropped["unknown_sentence_id"] == n and g.dropped["unknown_figure_id"] == n
-    assert g.dropped["topic_not_in_source"] == 2 * n
+    assert g.dropped["topic_not_about_sentence"] == 2 * n  # a label of something the sentence lacks
     assert g.dropped["measure_unit_mismatch"] == n
     assert g.dropped["event_name_not_in_source"] == n
     out = brief.to_json()

@@ -30,17 +30,18 @@ def test_numbered_document_is_the_evidence_layers() -> None:
     from summarizer.evidence import analyze
     from summarizer.extract import numbered, sentence_chunks
 
-    text = "Home | News | Sport\n\nThe council approved 40 new buses on Monday. They cost $12 million.\n"
+    text = ("Council approves 40 new buses; more to come in 2025\n\nNEW DELHI: The council approved 40 new"
+            " buses on Monday, the mayor said. The new buses cost $12 million in all.\n\nHome | News | Sport\n")
     ev = analyze(load_text("d", text))
     sents, figs = numbered(ev, range(len(ev.sentences)))
     assert "Home | News" not in sents
     lines = sents.splitlines()
-    assert lines[0] == f"S1: {ev.sentences[0].text}"
-    assert figs.splitlines()[0].startswith("F1 [S")
-    assert "F2 [S2]: $12 million" in figs.splitlines()
-    chunks = sentence_chunks(ev, 30)
-    assert len(chunks) == 2 and numbered(ev, chunks[1])[0].startswith("S2: ")
-    assert numbered(ev, chunks[1])[1] == "F2 [S2]: $12 million"
+    assert lines[0].startswith("S1 (heading): Council approves")  # a headline states no claim
+    assert lines[1] == f"S2: {ev.sentences[1].text}"
+    assert "F4 [S3]: $12 million" in figs.splitlines()
+    chunks = sentence_chunks(ev, 80)
+    assert len(chunks) == 3 and numbered(ev, chunks[2])[0].startswith("S3: ")
+    assert numbered(ev, chunks[2])[1] == "F4 [S3]: $12 million"
 
 
 @pytest.mark.parametrize(

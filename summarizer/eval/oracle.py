@@ -34,13 +34,14 @@ from typing import Any
 
 from summarizer.eval.gold import GoldFact, GoldStory, load_gold
 from summarizer.eval.match import Text, form_hit, groups_hit
+from summarizer.eval.words import stem_phrase_in
 
 HOST = "127.0.0.1"
 NOISE = 0.2
 MAX_KEY_SENTENCES = 10
 _ARTICLE_ID = re.compile(r"^Article id: (\S+)$", re.M)
 _SENT = re.compile(r"^S(\d+): (.*)$", re.M)
-_FIG = re.compile(r"^F(\d+) \[S\d+\]: (.*)$", re.M)
+_FIG = re.compile(r"^F(\d+) \[(S\d+)\]: (.*)$", re.M)
 _DOC = re.compile(r"^(D\d+) = (\S+)", re.M)
 _AFIG = re.compile(r"^(D\d+)\.(F\d+): (.*) \| .*$", re.M)
 _ASENT = re.compile(r"^(D\d+)\.(S\d+): (.*)$", re.M)
@@ -49,10 +50,15 @@ _ASENT = re.compile(r"^(D\d+)\.(S\d+): (.*)$", re.M)
 # --------------------------------------------------------------------------- gold lookups
 
 
-def fact_topic(fact: GoldFact) -> str:
+def fact_topic(fact: GoldFact, text: str = "") -> str:
+    """A short topic for a fact, as a model would write it for ``text``: its own topic, else one
+    word per keyword group (the alternative ``text`` uses, else the first), at most four."""
     if fact.topic:
         return fact.topic
-    return " ".join(w for w in re.findall(r"[\w\-]+", fact.statement) if len(w) > 3)[:60]
+    words = []
+    for group in fact.keywords[:4]:
+        words.append(next((alt for alt in group if text and stem_phrase_in(alt, text)), group[0]))
+    return " ".join(words)
 
 
 def _matches_any(raw: str, forms: list[str]) -> bool:
@@ -60,7 +66,7 @@ def _matches_any(raw: str, forms: list[str]) -> bool:
     return any(form_hit(f, text) for f in forms)
 
 
-def measure_of(gold: GoldStory, source: str, raw: str) -> str | None:
+def measure_of(gold: GoldStory, source: str, raw: str, sentence: str = "") -> str | None:
     """The gold measure a figure states: a discrepancy whose value (for this source) has a
     form matching ``raw``, else a fact of this source whose values match."""
     for disc in gold.discrepancies:
@@ -68,7 +74,7 @@ def measure_of(gold: GoldStory, source: str, raw: str) -> str | None:
             return disc.measure
     for fact in gold.facts:
         if source in fact.sources and fact.values and _matches_any(raw, fact.values):
-            return fact_topic(fact)
+            return fact_topic(fact, sentence)
     return None
 
 
@@ -94,10 +100,10 @@ def document_answer(gold: GoldStory, source: str, prompt: str) -> dict[str, Any]
     for fact in by_importance(gold):
         sid = fact_sentence(fact, sentences) if source in fact.sources else None
         if sid and all(k["id"] != sid for k in keys) and len(keys) < MAX_KEY_SENTENCES:
-            keys.append({"id": sid, "topic": fact_topic(fact)})
+            keys.append({"id": sid, "topic": fact_topic(fact, dict(sentences)[sid])})
     figures = []
     for m in _FIG.finditer(prompt):
-        measure = measure_of(gold, source, m.group(2))
+        measure = measure_of(gold, source, m.group(3), dict(sentences).get(m.group(2), ""))
         if measure:
             figures.append({"id": f"F{m.group(1)}", "measure": measure})
     src = gold.sources.get(source)

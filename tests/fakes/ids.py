@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_S = re.compile(r"^S(\d+): (.*)$", re.M)
+_S = re.compile(r"^S(\d+)( \(heading\))?: (.*)$", re.M)
 _F = re.compile(r"^F(\d+) \[S(\d+)\]: (.*)$", re.M)
 EMPTY_EVENT = {"who": "", "what": "", "when": ""}
 
 
-def numbered_sentences(text: str) -> dict[str, str]:
-    """``{"S1": sentence, ...}`` from an extraction prompt."""
-    return {f"S{m.group(1)}": m.group(2) for m in _S.finditer(text)}
+def numbered_sentences(text: str, headings: bool = True) -> dict[str, str]:
+    """``{"S1": sentence, ...}`` from an extraction prompt (with those marked "(heading)" unless
+    ``headings`` is False)."""
+    return {f"S{m.group(1)}": m.group(3) for m in _S.finditer(text) if headings or not m.group(2)}
 
 
 def numbered_figures(text: str) -> dict[str, tuple[str, str]]:
@@ -32,7 +33,7 @@ def empty_alignment() -> dict[str, Any]:
 def ids_answer(text: str, n: int = 3, skip: int = 0) -> dict[str, Any]:
     """What a good model answers: the first ``n`` full sentences (after ``skip``) as key
     sentences, topics taken from their own words; no figure labels."""
-    full = [(sid, s) for sid, s in numbered_sentences(text).items() if len(s.split()) >= 6]
+    full = [(sid, s) for sid, s in numbered_sentences(text, headings=False).items() if len(s.split()) >= 6]
     picked = full[skip : skip + n]
     return {
         "key_sentences": [{"id": sid, "topic": " ".join(s.lower().split()[:3])} for sid, s in picked],
