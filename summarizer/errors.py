@@ -92,14 +92,6 @@ class ModeRejected(BackendError):
     """The server refused the structured-output mode (e.g. ``response_format`` json_schema)."""
 
 
-class PartialFailure(SummarizerError):
-    exit_code = EXIT_PARTIAL
-
-
-class EvalFloorError(SummarizerError):
-    exit_code = EXIT_EVAL_FLOOR
-
-
 def redact(text: str, secrets: list[str]) -> str:
     """Remove every secret (API keys) from a message before it is shown or stored."""
     for secret in secrets:

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
+from summarizer.compare import agree, near
 from summarizer.evidence import Candidate
-from summarizer.quantities import UNITS_WORDS, agree, is_money, near
 from summarizer.similarity import (
     Rows,
     TfIdf,
@@ -28,6 +28,7 @@ from summarizer.similarity import (
     unit,
 )
 from summarizer.text import STOPWORDS, content_words, stem
+from summarizer.units import UNITS_WORDS, is_money
 
 # Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
 FIGURE_SIMILARITY = 0.3

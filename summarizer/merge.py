@@ -37,6 +37,7 @@ from summarizer.claims import (
     statement,
     topic_words,
 )
+from summarizer.compare import agree
 from summarizer.derivatives import detect_derivatives, independent
 from summarizer.evidence import Candidate, DocEvidence
 from summarizer.figures import (
@@ -48,7 +49,7 @@ from summarizer.figures import (
     value_classes,
 )
 from summarizer.overview import build_overview
-from summarizer.quantities import agree, find_mentions
+from summarizer.quantities import find_mentions
 from summarizer.similarity import TfIdf, bag
 
 MAX_REPRESENTATIVES = 8  # sentences tried as a group's statement, best-ranked first

@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from summarizer.brief import Brief, Derivative, Discrepancy, Fact, OverviewSentence, Source
-from summarizer.quantities import agree, find_mentions
+from summarizer.compare import agree
+from summarizer.quantities import find_mentions
 from summarizer.schemas import OverviewDraft
 from summarizer.text import fold
 

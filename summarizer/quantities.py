@@ -13,69 +13,23 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer.brief import Value
+from summarizer.compare import agree, comparable, near  # re-exported: callers compare what they find
+from summarizer.units import (
+    CURRENCY_PREFIX,
+    CURRENCY_SUFFIX,
+    CURRENCY_SYMBOL,
+    MONTHS,
+    PHYSICAL_UNITS,
+    QUALIFIERS,
+    SCALES,
+    SPECIAL_WORDS,
+    UNITS_WORDS,
+    is_money,
+)
 
 DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212-"
 _DC = DASHES.replace("-", r"\-")
 _D = f"[{_DC}]"
-
-UNITS_WORDS: dict[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-SPECIAL_WORDS: dict[str, float] = {"dozen": 12, "a dozen": 12, "half a dozen": 6, "score": 20}
-ORDINAL_WORDS: dict[str, int] = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
-}  # fmt: skip
-SCALES: dict[str, float] = {
-    "dozen": 12, "thousand": 1e3, "k": 1e3, "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5,
-    "million": 1e6, "mn": 1e6, "m": 1e6, "crore": 1e7, "crores": 1e7, "cr": 1e7,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
-}  # fmt: skip
-CURRENCY_PREFIX: dict[str, str] = {
-    "us$": "USD", "us $": "USD", "$": "USD", "usd": "USD", "₹": "INR", "rs.": "INR",
-    "rs": "INR", "inr": "INR", "€": "EUR", "eur": "EUR", "£": "GBP", "gbp": "GBP",
-    "¥": "JPY", "a$": "AUD", "c$": "CAD",
-}  # fmt: skip
-CURRENCY_SUFFIX: dict[str, str] = {
-    "rupees": "INR", "rupee": "INR", "dollars": "USD", "dollar": "USD", "euros": "EUR",
-    "euro": "EUR", "pounds": "GBP", "yen": "JPY", "roubles": "RUB", "rubles": "RUB",
-}  # fmt: skip
-CURRENCY_SYMBOL: dict[str, str] = {"USD": "$", "INR": "₹", "EUR": "€", "GBP": "£", "JPY": "¥"}
-QUALIFIERS: list[tuple[str, str]] = [
-    ("more than", "over"), ("over", "over"), ("above", "over"), ("at least", "over"),
-    ("in excess of", "over"), ("upwards of", "over"), ("nearly", "about"),
-    ("almost", "about"), ("about", "about"), ("around", "about"), ("approximately", "about"),
-    ("roughly", "about"), ("some", "about"), ("an estimated", "about"), ("close to", "about"),
-    ("as many as", "up_to"), ("up to", "up_to"),
-    ("less than", "under"), ("fewer than", "under"), ("under", "under"), ("below", "under"),
-]  # fmt: skip
-PHYSICAL_UNITS: dict[str, tuple[str, float]] = {
-    # written unit -> (base unit, factor): "30 GW" is 3e10 W, shown as written
-    "gw": ("W", 1e9), "mw": ("W", 1e6), "kw": ("W", 1e3), "gigawatts": ("W", 1e9),
-    "megawatts": ("W", 1e6), "kilowatts": ("W", 1e3), "gwh": ("Wh", 1e9), "mwh": ("Wh", 1e6),
-    "kwh": ("Wh", 1e3), "km": ("m", 1e3), "kilometres": ("m", 1e3), "kilometers": ("m", 1e3),
-    "metres": ("m", 1.0), "meters": ("m", 1.0), "miles": ("mi", 1.0), "mph": ("mph", 1.0),
-    "km/h": ("km/h", 1.0), "kg": ("g", 1e3), "kilograms": ("g", 1e3), "tonnes": ("t", 1.0),
-    "tons": ("t", 1.0), "hectares": ("ha", 1.0), "acres": ("acre", 1.0), "litres": ("l", 1.0),
-    "liters": ("l", 1.0), "barrels": ("bbl", 1.0),
-    "degrees": ("deg", 1.0), "magnitude": ("magnitude", 1.0),
-}  # fmt: skip
-MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ]  # fmt: skip
-    )
-    for m in names
-}
 
 _NUMWORD = "|".join(sorted(UNITS_WORDS, key=len, reverse=True))
 _SCALE = "|".join(sorted((re.escape(s) for s in SCALES), key=len, reverse=True))
@@ -418,82 +372,4 @@ def _pair_alternatives(text: str, mentions: list[Mention]) -> list[Mention]:
         out.append(m)
     return out
 
-
-MONEY_UNITS = frozenset(CURRENCY_PREFIX.values()) | frozenset(CURRENCY_SUFFIX.values())
-
-
-def is_money(v: Value) -> bool:
-    return v.unit in MONEY_UNITS
-
-
-def _units(v: Value) -> dict[str, Value]:
-    d = {v.unit: v}
-    for alt in v.alternatives:
-        d.setdefault(alt.unit, alt)
-    return d
-
-
-def comparable(a: Value, b: Value) -> bool:
-    """True when the two values share a unit (directly or through an alternative)."""
-    return bool(set(_units(a)) & set(_units(b)))
-
-
-def _close(x: float, y: float, rel: float) -> bool:
-    return abs(x - y) <= rel * max(abs(x), abs(y), 1e-9)
-
-
-def near(a: Value, b: Value, ratio: float) -> bool:
-    """Same unit, and magnitudes within ``ratio`` of each other (1.1: a rounded figure and the
-    exact one; 2: the same measure reported high and low)."""
-    ua, ub = _units(a), _units(b)
-    for unit in set(ua) & set(ub):
-        x, y = ua[unit].value, ub[unit].value
-        if unit in ("year", "date", "ordinal") or x is None or y is None or x <= 0 or y <= 0:
-            continue
-        if max(x, y) / min(x, y) <= ratio:
-            return True
-    return False
-
-
-def agree(a: Value, b: Value) -> bool | None:
-    """Do two values state the same figure?
-
-    ``None`` when they cannot be compared (no shared unit: a currency is never converted).
-    Qualifiers neither create nor hide a disagreement: "over 500,000" agrees with "500,000";
-    500,000 and 600,000 disagree whatever their qualifiers. Exact figures agree only when equal:
-    "₹75,000 crore" and "₹75,021 crore" are two values (a rounded figure is shown beside the exact
-    one, each with its sources). An "about" figure allows 5%; a range agrees with any value
-    inside it, except a span of years, which states its end ("2021-31" ~ "till 2031").
-    """
-    ua, ub = _units(a), _units(b)
-    shared = set(ua) & set(ub)
-    if not shared:
-        return None
-    verdicts = []
-    for unit in shared:
-        x, y = ua[unit], ub[unit]
-        if x.value is None or y.value is None:
-            continue
-        if unit == "year" and "range" in (x.qualifier, y.qualifier):
-            verdicts.append((x.high or x.value) == (y.high or y.value) and
-                            (x.low is None or y.low is None or x.low == y.low))  # fmt: skip
-            continue
-        if x.qualifier == "range" and x.low is not None and x.high is not None:
-            verdicts.append(x.low <= y.value <= x.high or (y.low == x.low and y.high == x.high))
-            continue
-        if y.qualifier == "range" and y.low is not None and y.high is not None:
-            verdicts.append(y.low <= x.value <= y.high)
-            continue
-        if unit == "date" and (x.value < 10000 or y.value < 10000):
-            verdicts.append(x.value % 10000 == y.value % 10000)
-            continue
-        if unit in ("year", "date", "ordinal") or unit.startswith("duration_"):
-            verdicts.append(x.value == y.value)
-            continue
-        if "about" in (x.qualifier, y.qualifier):
-            verdicts.append(_close(x.value, y.value, 0.05))
-            continue
-        verdicts.append(_close(x.value, y.value, 1e-9))
-    if not verdicts:
-        return None
-    return any(verdicts)
+__all__ = ["Mention", "find_mentions", "parse_number", "make_value", "human", "agree", "comparable", "near", "is_money"]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.quantities import agree, find_mentions, near
+from summarizer.compare import agree, near
+from summarizer.quantities import find_mentions
 
 
 def one(text: str):  # type: ignore[no-untyped-def]
