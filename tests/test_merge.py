@@ -125,3 +125,10 @@ def test_standard_length_keeps_the_brief_brief() -> None:
     assert sum(len(s.text.split()) for s in standard.overview) <= 120
     assert len(short.facts) <= 6 and len(short.single_source) <= 3
     assert standard.discrepancies == full.discrepancies  # every discrepancy, at any length
+
+
+def test_unseen_city_discrepancies_found(city_brief: Brief) -> None:
+    found = _values(city_brief)
+    assert {"₹51 billion": ["a_o", "b_c", "d_p"], "₹50 billion": ["c_i"]} in found
+    assert {"601,427": ["a_o", "b_c", "d_p"], "about 600,000": ["c_i"], "over 600,000": ["e_w"]} in found
+    assert {"31": ["a_o", "d_p"], "29": ["c_i"]} in found
