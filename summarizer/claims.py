@@ -91,8 +91,8 @@ def ranked_representatives(members: Sequence[Candidate], derivative_of: dict[str
     """The group's statements, best first: a model's self-contained statement when one is
     grounded, then sentences of independent sources, earlier in their article, shorter."""
 
-    def rank(c: Candidate) -> tuple[int, int, float, int]:
-        return (0 if c.origin == "model" else 1, 1 if c.doc in derivative_of else 0, c.position, len(c.statement))
+    def rank(c: Candidate) -> tuple[int, int, int, float]:
+        return (0 if c.origin == "model" else 1, 1 if c.doc in derivative_of else 0, len(c.statement) // 60, c.position)
 
     return sorted(members, key=rank)
 

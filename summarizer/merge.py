@@ -152,35 +152,40 @@ def claim_facts(
         ]  # fmt: skip
 
     out = []
-    for members in group_claims(claims, tfidf, anchors):
+    for group in group_claims(claims, tfidf, anchors):
+        members = list(group)
         # The statement shown is the one most of the group's sources support (a sentence with a
-        # disputed figure would leave out every source giving another value).
-        ranked = ranked_representatives(members, derivative_of)[:MAX_REPRESENTATIVES]
-        rep, supporters = max(
-            ((r, supporters_of(r, members)) for r in ranked),
-            key=lambda rs: len(independent(sorted({m.doc for m in rs[1]}), derivative_of)),
-        )
-        rep_figs = mentions_by_sentence.get((rep.doc, rep.sentence), [])
-        docs = sorted({m.doc for m in supporters})
-        indep = independent(docs, derivative_of)
-        quantity = rep_figs[0].quantity if rep_figs else None
-        out.append(
-            Fact(
-                id="",
-                statement=statement(rep),
-                topic=rep.topic or topic_words(rep.statement),
-                kind=rep.kind if rep.kind != "event" or not quantity else "figure",
-                quantity=quantity,
-                sources=docs,
-                independent_sources=indep,
-                importance=_importance(
-                    len(indep), n_docs, min(m.position for m in members), quantity is not None, len(docs) > 1
-                ),
-                evidence=dedupe_spans([m.span for m in supporters]),
-                origin=sorted({m.origin for m in supporters}),
-            )  # fmt: skip
-        )
+        # disputed figure would leave out every source giving another value); the sources it
+        # leaves out state the fact with their own figures, as a fact of their own.
+        while members:
+            ranked = ranked_representatives(members, derivative_of)[:MAX_REPRESENTATIVES]
+            rep, supporters = max(
+                ((r, supporters_of(r, members)) for r in ranked),
+                key=lambda rs: len(independent(sorted({m.doc for m in rs[1]}), derivative_of)),
+            )
+            if not supporters:
+                break
+            out.append(_fact(rep, supporters, members, mentions_by_sentence, derivative_of, n_docs))
+            members = [m for m in members if m not in supporters]
     return out
+
+
+def _fact(
+    rep: Candidate, supporters: Sequence[Candidate], members: Sequence[Candidate],
+    mentions_by_sentence: dict[tuple[str, int], list[Candidate]], derivative_of: dict[str, str], n_docs: int,
+) -> Fact:  # fmt: skip
+    rep_figs = mentions_by_sentence.get((rep.doc, rep.sentence), [])
+    docs = sorted({m.doc for m in supporters})
+    indep = independent(docs, derivative_of)
+    quantity = rep_figs[0].quantity if rep_figs else None
+    return Fact(
+        id="", statement=statement(rep), topic=rep.topic or topic_words(rep.statement),
+        kind=rep.kind if rep.kind != "event" or not quantity else "figure",
+        quantity=quantity, sources=docs, independent_sources=indep,
+        importance=_importance(len(indep), n_docs, min(m.position for m in members), quantity is not None,
+                               len(docs) > 1),
+        evidence=dedupe_spans([m.span for m in supporters]), origin=sorted({m.origin for m in supporters}),
+    )  # fmt: skip
 
 
 def figure_facts(
