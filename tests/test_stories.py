@@ -24,6 +24,10 @@ DEV = {
     "city": ROOT / "tests" / "fixtures" / "story_city",
     "merger": ROOT / "tests" / "fixtures" / "story_merger",
 }
+ALL = {  # every eval story (dev and test: measured here, tuned on none of the test ones)
+    **{g.stem: ROOT / "evals" / "corpus" / g.stem for g in sorted((ROOT / "evals" / "gold").glob("*.json"))},
+    "city": DEV["city"], "merger": DEV["merger"],
+}  # fmt: skip
 
 
 def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
@@ -37,9 +41,11 @@ def _bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float]:
 
 
 def test_a_mixed_feed_splits_into_its_stories_and_events() -> None:
-    docs = [analyze(d) for p in DEV.values() for d in load_inputs([p]).documents]
+    """Every eval story and fixture mixed into one feed: B-cubed precision and recall of the
+    stories and events found against the gold's (the issue asks for at least 0.95)."""
+    docs = [analyze(d) for p in ALL.values() for d in load_inputs([p]).documents]
     gold: dict[str, str] = {}
-    for name, path in DEV.items():
+    for name, path in ALL.items():
         labels = {}
         gold_file = ROOT / "evals" / "gold" / f"{path.name}.json"
         if gold_file.is_file():
