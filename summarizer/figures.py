@@ -332,8 +332,11 @@ def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
     if len(phrase.split()) > 2:
         return phrase
     # names of places and people say where or who, not what: they come last
+    # a word joins the phrase only if it is rarer in the story than the phrase's own words
+    # ('S-400' beside 'deal signed'; not 'people' beside '8,500 employees')
+    floor = max((tfidf.idf.get(k, 1.0) for k in in_phrase), default=0.0)
     ranked = sorted(
-        (k for k, ds in seen_in.items() if len(ds) >= need and k not in in_phrase),
+        (k for k, ds in seen_in.items() if len(ds) >= need and k not in in_phrase and tfidf.idf.get(k, 1.0) > floor),
         key=lambda k: (bool(re.fullmatch(r"[A-Z][a-z]+", first_at[k][1])),
                        -len(seen_in[k]) * tfidf.idf.get(k, 1.0), first_at[k][0]),
     )[:TOPIC_EXTRA_WORDS]  # fmt: skip
