@@ -4,6 +4,9 @@ converted)."""
 
 from __future__ import annotations
 
+import math
+import re
+
 from summarizer.brief import Value
 
 
@@ -24,16 +27,65 @@ def _close(x: float, y: float, rel: float) -> bool:
 
 
 def near(a: Value, b: Value, ratio: float) -> bool:
-    """Same unit, and magnitudes within ``ratio`` of each other (1.1: a rounded figure and the
-    exact one; 2: the same measure reported high and low)."""
+    """Same unit, and magnitudes within ``ratio`` of each other: two sources' figures for one
+    measure usually differ by a few per cent (₹51 vs ₹50 billion, $42 vs $45)."""
     ua, ub = _units(a), _units(b)
     for unit in set(ua) & set(ub):
         x, y = ua[unit].value, ub[unit].value
-        if unit in ("year", "date", "ordinal") or x is None or y is None or x <= 0 or y <= 0:
+        if unit in ("year", "date", "time", "ordinal") or x is None or y is None or x <= 0 or y <= 0:
             continue
         if max(x, y) / min(x, y) <= ratio:
             return True
     return False
+
+
+def significant_digits(n: float) -> int:
+    mantissa = f"{abs(n):.6e}".split("e")[0].replace(".", "").rstrip("0")
+    return max(1, len(mantissa))
+
+
+def round_sig(n: float, digits: int) -> float:
+    if n == 0:
+        return 0.0
+    return round(n, -int(math.floor(math.log10(abs(n)))) + digits - 1)
+
+
+def rounded_alike(a: Value, b: Value) -> bool:
+    """Same unit, and equal at the precision of the rounder figure, never coarser than two
+    significant digits: "₹75,000 crore" ~ "₹75,021 crore" and "$60 billion" ~ "$59.5 billion"
+    (one measure, rounded), but not "$64.5 billion" ~ "$60 billion"."""
+    ua, ub = _units(a), _units(b)
+    for unit in set(ua) & set(ub):
+        x, y = ua[unit].value, ub[unit].value
+        if unit in ("year", "date", "time", "ordinal") or x is None or y is None or x <= 0 or y <= 0:
+            continue
+        digits = max(2, min(significant_digits(x), significant_digits(y)))
+        if round_sig(x, digits) == round_sig(y, digits):
+            return True
+    return False
+
+
+def spread(a: Value, b: Value) -> float:
+    """How many times larger the larger magnitude is (1.0 when either cannot be compared)."""
+    ua, ub = _units(a), _units(b)
+    ratios = [
+        max(x, y) / min(x, y)
+        for u in set(ua) & set(ub)
+        if (x := ua[u].value) and (y := ub[u].value) and x > 0 and y > 0 and u not in ("year", "date", "time")
+    ]
+    return min(ratios) if ratios else 1.0
+
+
+_BELOW = re.compile(r"\b(almost|nearly|under|below|less than|fewer than|just short of)\b", re.IGNORECASE)
+_ABOVE = re.compile(r"\b(over|above|more than|at least|in excess of|upwards of|exceeding)\b", re.IGNORECASE)
+
+
+def direction(v: Value) -> str:
+    """Which side of the number its qualifier puts the figure: 'below' ("almost", "under"),
+    'above' ("over", "more than") or '' (exact, "about", "up to")."""
+    if _BELOW.search(v.raw):
+        return "below"
+    return "above" if _ABOVE.search(v.raw) else ""
 
 
 def agree(a: Value, b: Value) -> bool | None:
@@ -68,8 +120,11 @@ def agree(a: Value, b: Value) -> bool | None:
         if unit == "date" and (x.value < 10000 or y.value < 10000):
             verdicts.append(x.value % 10000 == y.value % 10000)
             continue
-        if unit in ("year", "date", "ordinal") or unit.startswith("duration_"):
-            verdicts.append(x.value == y.value)
+        if unit in ("year", "date", "time", "ordinal") or unit.startswith("duration_"):
+            verdicts.append(x.value == y.value)  # "around 6:03 pm" is not 6:04 pm
+            continue
+        if {direction(x), direction(y)} == {"below", "above"}:
+            verdicts.append(False)  # "almost one crore" and "more than 1 crore" cannot both hold
             continue
         if "about" in (x.qualifier, y.qualifier):
             verdicts.append(_close(x.value, y.value, 0.05))

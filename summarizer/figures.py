@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
-from summarizer.compare import agree, near
+from summarizer.compare import agree, near, rounded_alike, spread
 from summarizer.evidence import Candidate
 from summarizer.similarity import (
     Rows,
@@ -37,7 +37,9 @@ VALUE_AGREEMENT_BONUS = 0.4
 CONFLICT_SIMILARITY = 0.4
 LABEL_WEIGHT = 4.0
 LABEL_SHARE = 0.6
-ROUNDING_RATIO = 1.1  # "₹75,000 crore" beside "₹75,021 crore": one measure, rounded
+NEAR_WINDOW = 1.1  # candidates for stage 3, before the rounding check
+MAX_SPREAD = 100.0  # seeds: "$500,000" vs "$500 million" is one contract told alike (sim 0.9)
+SAME_MEASURE_SIMILARITY = 0.6
 NEAR_JOIN_SIMILARITY = 0.2
 K_NEIGHBOURS = 20  # per figure; no dev story has a figure with more than 12 same-measure mentions
 
@@ -149,7 +151,9 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             gi, gj = figs[i].measure_group, figs[j].measure_group
             if gi is not None and gj is not None:  # a verified alignment decides
                 raw[(i, j)] = sim = 1.0 if gi == gj else -10.0
-            elif agree(qi, qj) or near(qi, qj, ROUNDING_RATIO):
+            elif spread(qi, qj) > MAX_SPREAD and sim < SAME_MEASURE_SIMILARITY:
+                sim = -1.0  # a thousand times more is another measure unless told the same way
+            elif agree(qi, qj) or (near(qi, qj, NEAR_WINDOW) and (figs[i].doc != figs[j].doc or rounded_alike(qi, qj))):
                 sim += VALUE_AGREEMENT_BONUS
             elif figs[i].doc == figs[j].doc and sim < SAME_DOC_SIMILARITY:
                 sim = -1.0  # one source's two figures are one measure only if told alike
@@ -187,13 +191,13 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
         ri, rj = uf.find(cluster_of[i]), uf.find(cluster_of[j])
         if ri == rj:
             continue
-        if len(groups_of[ri] | groups_of[rj]) > 1:
-            continue  # the alignment says these are different measures
+        if len(groups_of[ri] | groups_of[rj]) > 1 or _one_sentence(members_of[ri], members_of[rj], figs):
+            continue  # the alignment says these are different measures; or one sentence gives both
         shared = docs_of[ri] & docs_of[rj]
         ok = all(
             any(
                 raw.get((min(a, b), max(a, b)), 0.0) >= SAME_DOC_SIMILARITY
-                or near(_q(figs[a]), _q(figs[b]), ROUNDING_RATIO)  # a headline's rounded figure
+                or (rounded_alike(_q(figs[a]), _q(figs[b])) and figs[a].sentence != figs[b].sentence)  # a headline's rounding
                 for a in members_of[ri] if figs[a].doc == d
                 for b in members_of[rj] if figs[b].doc == d
             )
@@ -214,11 +218,18 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     return out
 
 
+def _one_sentence(ma: Sequence[int], mb: Sequence[int], figs: Sequence[Candidate]) -> bool:
+    """True when one sentence gives a figure of each: they never measure the same thing
+    ("$59.5 billion, or $64.5 billion including debt")."""
+    where = {(figs[i].doc, figs[i].sentence) for i in ma}
+    return any((figs[j].doc, figs[j].sentence) in where for j in mb)
+
+
 def _join_near_values(
     uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], matrix: Rows, dims: list[str]
 ) -> None:
-    """Stage 3: clusters of one dimension and relation whose typical values lie within
-    ROUNDING_RATIO of each other, told in somewhat related words, are one measure told two ways
+    """Stage 3: clusters of one dimension and relation whose typical values are the same figure
+    rounded (:func:`~summarizer.compare.rounded_alike`), told in somewhat related words, are one measure told two ways
     ("a ₹75,000 crore rooftop scheme" / "a total outlay of ₹75,021 crore"). Clusters a
     verified alignment keeps apart stay apart. Only neighbours in value are compared."""
     roots = sorted({uf.find(k) for k in range(len(clusters))})
@@ -228,23 +239,28 @@ def _join_near_values(
         vals = sorted(_q(figs[i]).value or 0.0 for i in ms)
         return vals[len(vals) // 2]
 
+    def typical_value(ms: list[int]) -> Value:
+        return _q(figs[sorted(ms, key=lambda i: _q(figs[i]).value or 0.0)[len(ms) // 2]])
+
     by_kind: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     for r in roots:
         ms = members[r]
         if typical(ms) > 0:
             by_kind[(dims[ms[0]], _relation(figs[ms[0]]))].append((typical(ms), r))
     for kind, items in by_kind.items():
-        if kind[0] in ("year", "date", "ordinal"):
+        if kind[0] in ("year", "date", "time", "ordinal"):
             continue
         items.sort()
         for x, (va, a) in enumerate(items):
             for vb, b in items[x + 1 :]:
-                if vb / va > ROUNDING_RATIO:
+                if vb / va > NEAR_WINDOW:
                     break
                 ra, rb = uf.find(a), uf.find(b)
                 ma, mb = members[a], members[b]
                 groups = {g for i in ma + mb if (g := figs[i].measure_group) is not None}
-                if ra == rb or len(groups) > 1:
+                if ra == rb or len(groups) > 1 or not rounded_alike(typical_value(ma), typical_value(mb)):
+                    continue
+                if _one_sentence(ma, mb, figs):
                     continue
                 if matrix.block(ma, mb).max() >= NEAR_JOIN_SIMILARITY:
                     uf.union(ra, rb)
@@ -383,7 +399,9 @@ def discrepancies_of(
         for d in sorted({c.doc for c in cl}):
             per_doc[d].append([c for c in cl if c.doc == d])
     for d, own in sorted(per_doc.items()):
-        if len(own) >= 2:
+        # one source's values conflict only if two of them cannot both hold (not a headline's
+        # "nearly $60 billion" beside its text's "$60 billion")
+        if len(own) >= 2 and conflicting(own):
             inner = [
                 DiscrepancyValue(
                     value=_q(ms[0]), sources=[d], derivative_sources=[d] if d in derivative_of else [],

@@ -137,7 +137,7 @@ def claim_facts(
     anchors: dict[tuple[str, int], set[str]] = defaultdict(set)
     for k, members in enumerate(found.agreed):  # undisputed figures told by several sources
         for f in members:
-            if _val(f).unit not in ("year", "date", "ordinal"):
+            if _val(f).unit not in ("year", "date", "time", "ordinal"):
                 anchors[(f.doc, f.sentence)].add(str(k))
     def supporters_of(rep: Candidate, members: Sequence[Candidate]) -> list[Candidate]:
         # A source supports the statement unless it gives, anywhere, another value for one of

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from summarizer.brief import Value
-from summarizer.compare import agree, comparable, near  # re-exported: callers compare what they find
+from summarizer.compare import agree, comparable, rounded_alike  # re-exported: callers compare what they find
 from summarizer.units import (
     CURRENCY_PREFIX,
     CURRENCY_SUFFIX,
@@ -79,8 +79,13 @@ DURATION_RE = re.compile(
     rf"\s+decade)\b)",
     re.IGNORECASE,
 )
-TIME_RE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s?(?:[ap]\.?m\b\.?)?(?:\s?(?:IST|GMT|UTC|[ECMP][SD]T|BST|CET))?|\b\d{1,2}\s?[ap]\.?m\b\.?", re.IGNORECASE)
-"""Clock times ('03:22 PM IST', '9 a.m.') are not figures: their digits are never counts."""
+TIME_RE = re.compile(
+    r"(?P<qual>\b(?:around|about|approximately|roughly|nearly|shortly after|just after)\s+)?"
+    r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?::\d{2})?)?\s?(?P<ampm>[ap]\.?m\b\.?)?"
+    r"(?:\s?(?P<tz>IST|GMT|UTC|[ECMP][SD]T|BST|CET)\b)?",
+    re.IGNORECASE,
+)
+"""Clock times ('6:04 pm', '06:05 PM IST', '9 a.m.'): a time of day, never a count."""
 MAGNITUDE_RE = re.compile(r"\bmagnitude[\s-]+(?P<n>\d+(?:\.\d+)?)\b", re.IGNORECASE)
 ORDINAL_RE = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 
@@ -155,6 +160,8 @@ def make_value(
     q = {"over": "over ", "under": "under ", "about": "about ", "up_to": "up to "}.get(qualifier, "")
     if unit == "year":
         body = str(int(number)) if low is None else f"{int(low)}-{int(high or low)}"
+    elif unit == "time":
+        body = f"{int(number) // 60:02d}:{int(number) % 60:02d}"
     elif unit == "date":
         s = f"{int(number):08d}"
         body = f"{s[:4]}-{s[4:6]}-{s[6:]}" if s[:4] != "0000" else f"{s[4:6]}-{s[6:]} (no year)"
@@ -219,8 +226,10 @@ def find_mentions(text: str) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), num, "date")))
             taken.append((m.start(), m.end()))
     for m in TIME_RE.finditer(text):
-        if not _overlaps(taken, m.start(), m.end()) and (":" in m.group(0) or "m" in m.group(0).lower()):
-            taken.append((m.start(), m.end()))  # a time of day: taken, not a figure
+        mention = _time_mention(m)
+        if mention is not None and not _overlaps(taken, mention.start, mention.end):
+            out.append(mention)
+            taken.append((mention.start, mention.end))
     for m in MAGNITUDE_RE.finditer(text):
         if not _overlaps(taken, m.start(), m.end()):
             mag = float(m.group("n"))
@@ -250,6 +259,23 @@ def find_mentions(text: str) -> list[Mention]:
         taken.append((mention.start, mention.end))
     out.sort(key=lambda x: x.start)
     return _pair_alternatives(text, out)
+
+
+def _time_mention(m: re.Match[str]) -> Mention | None:
+    """A clock time as minutes after midnight, when it has a colon or am/pm ('2.30 goals' is not)."""
+    hour, minute, ampm = int(m.group("h")), int(m.group("m") or 0), (m.group("ampm") or "").lower()
+    if not (m.group("m") and ":" in m.group(0)) and not ampm:
+        return None
+    if hour > 23 or minute > 59 or (ampm and not 1 <= hour <= 12):
+        return None
+    if ampm.startswith("p") and hour < 12:
+        hour += 12
+    elif ampm.startswith("a") and hour == 12:
+        hour = 0
+    start = m.start("qual") if m.group("qual") else m.start("h")
+    raw = m.group(0)[start - m.start() :].rstrip()
+    qualifier = "about" if m.group("qual") else "exact"
+    return Mention(start, start + len(raw), raw, make_value(raw, hour * 60 + minute, "time", qualifier))
 
 
 def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
@@ -372,4 +398,4 @@ def _pair_alternatives(text: str, mentions: list[Mention]) -> list[Mention]:
         out.append(m)
     return out
 
-__all__ = ["Mention", "find_mentions", "parse_number", "make_value", "human", "agree", "comparable", "near", "is_money"]
+__all__ = ["Mention", "find_mentions", "parse_number", "make_value", "human", "agree", "comparable", "rounded_alike", "is_money"]

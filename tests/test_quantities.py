@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.compare import agree, near
+from summarizer.compare import agree, rounded_alike
 from summarizer.quantities import find_mentions
 
 
@@ -60,7 +60,8 @@ def test_qualifiers_respected() -> None:
     assert agree(over, exact) is True
     assert agree(exact, six) is False
     assert agree(one("6,01,427").value, six) is False  # a rounded figure is another value...
-    assert near(one("6,01,427").value, six, 1.1)  # ...of the same measure, near enough to group
+    assert rounded_alike(one("6,01,427").value, six)  # ...of the same measure, rounded
+    assert not rounded_alike(one("$64.5 billion").value, one("$60 billion").value)
     assert agree(one("ten").value, one("about a dozen").value) is False
 
 
@@ -121,11 +122,17 @@ def test_formats_read_as_written(text: str, raw: str, display: str) -> None:
     assert [(m.raw, m.value.display) for m in found] == [(raw, display)]
 
 
-def test_clock_times_are_not_figures() -> None:
-    assert [m.raw for m in find_mentions("Updated 04 Feb 2024, 03:22 PM IST and 9 a.m.")] == ["04 Feb 2024"]
+def test_clock_times_are_times_not_counts() -> None:
+    found = [(m.raw, m.value.unit) for m in find_mentions("Updated 04 Feb 2024, 03:22 PM IST and 9 a.m.")]
+    assert found == [("04 Feb 2024", "date"), ("03:22 PM IST", "time"), ("9 a.m.", "time")]
 
 
 def test_span_of_years_states_its_end() -> None:
     span, till, other = one("2021-31").value, one("2031").value, one("2030").value
     assert span.unit == "year" and agree(span, till) is True and agree(span, other) is False
     assert agree(span, one("2021-2031").value) is True and agree(span, one("2020-31").value) is False
+
+
+def test_opposite_qualifiers_on_one_number_disagree() -> None:
+    assert agree(one("almost one crore").value, one("more than 1 crore").value) is False
+    assert agree(one("over 500,000").value, one("500,000").value) is True
