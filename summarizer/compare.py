@@ -28,11 +28,11 @@ def _close(x: float, y: float, rel: float) -> bool:
 
 def near(a: Value, b: Value, ratio: float) -> bool:
     """Same unit, and magnitudes within ``ratio`` of each other: two sources' figures for one
-    measure usually differ by a few per cent (₹51 vs ₹50 billion, $42 vs $45)."""
+    measure usually differ by a few per cent (₹51 vs ₹50 billion, $42 vs $45, 6:03 vs 6:04 pm)."""
     ua, ub = _units(a), _units(b)
     for unit in set(ua) & set(ub):
         x, y = ua[unit].value, ub[unit].value
-        if unit in ("year", "date", "time", "ordinal") or x is None or y is None or x <= 0 or y <= 0:
+        if unit in ("year", "date", "ordinal") or x is None or y is None or x <= 0 or y <= 0:
             continue
         if max(x, y) / min(x, y) <= ratio:
             return True

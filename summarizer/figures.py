@@ -197,7 +197,8 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
         ok = all(
             any(
                 raw.get((min(a, b), max(a, b)), 0.0) >= SAME_DOC_SIMILARITY
-                or (rounded_alike(_q(figs[a]), _q(figs[b])) and figs[a].sentence != figs[b].sentence)  # a headline's rounding
+                or (figs[a].sentence != figs[b].sentence  # the same figure again, or a headline's rounding
+                    and (agree(_q(figs[a]), _q(figs[b])) is True or rounded_alike(_q(figs[a]), _q(figs[b]))))
                 for a in members_of[ri] if figs[a].doc == d
                 for b in members_of[rj] if figs[b].doc == d
             )
@@ -248,9 +249,16 @@ def _join_near_values(
         if typical(ms) > 0:
             by_kind[(dims[ms[0]], _relation(figs[ms[0]]))].append((typical(ms), r))
     for kind, items in by_kind.items():
+        items.sort()
+        if kind[0] not in ("year", "date", "ordinal") and len(items) > 1 and items[-1][0] / items[0][0] <= NEAR_WINDOW:
+            # every figure of this kind in the story lies within a few per cent (the touchdown
+            # at 6:03, 6:04 or 6:05 pm): one measure, unless one sentence gives two of them
+            for (_, a), (_, b) in zip(items, items[1:], strict=False):
+                if not _one_sentence(members[a], members[b], figs) and uf.find(a) != uf.find(b):
+                    uf.union(uf.find(a), uf.find(b))
+            continue
         if kind[0] in ("year", "date", "time", "ordinal"):
             continue
-        items.sort()
         for x, (va, a) in enumerate(items):
             for vb, b in items[x + 1 :]:
                 if vb / va > NEAR_WINDOW:

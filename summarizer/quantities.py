@@ -75,8 +75,8 @@ DATE_RES = [
     re.compile(rf"\b(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d)", re.IGNORECASE),
 ]
 DURATION_RE = re.compile(
-    rf"\b(?:(?P<n>\d+|{_NUMWORD})[{_DC} ]years?\b|(?P<decade>(?:a|the next|next|one)"
-    rf"\s+decade)\b)",
+    rf"\b(?:(?P<n>\d+|{_NUMWORD})(?:[{_DC} ](?P<y>years?)|[{_DC}](?P<u>day|week|month|hour|minute))\b"
+    rf"|(?P<decade>(?:a|the next|next|one)\s+decade)\b)",
     re.IGNORECASE,
 )
 TIME_RE = re.compile(
@@ -241,9 +241,8 @@ def find_mentions(text: str) -> list[Mention]:
         n = 10.0 if m.group("decade") else parse_number(m.group("n"))
         if n is None:
             continue
-        out.append(
-            Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), n, "duration_years"))
-        )
+        unit = f"duration_{m.group('u').lower()}s" if m.group("u") else "duration_years"  # '41-day'
+        out.append(Mention(m.start(), m.end(), m.group(0), make_value(m.group(0), n, unit)))
         taken.append((m.start(), m.end()))
     for m in ORDINAL_RE.finditer(text):
         if _overlaps(taken, m.start(), m.end()):

@@ -136,3 +136,9 @@ def test_span_of_years_states_its_end() -> None:
 def test_opposite_qualifiers_on_one_number_disagree() -> None:
     assert agree(one("almost one crore").value, one("more than 1 crore").value) is False
     assert agree(one("over 500,000").value, one("500,000").value) is True
+
+
+def test_hyphenated_durations() -> None:
+    assert [(m.raw, m.value.unit) for m in find_mentions("a 41-day voyage, a two-week trip")] == [
+        ("41-day", "duration_days"), ("two-week", "duration_weeks")
+    ]
