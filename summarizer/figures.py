@@ -126,6 +126,7 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     vecs = figure_vectors(figs, tfidf)
     matrix = Rows(vecs)
     relations = [_relation(c) for c in figs]
+    roles = [role(c) for c in figs]
     dims = [_dimension(c.quantity) for c in figs if c.quantity is not None]
     by_dim: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(dims):
@@ -151,6 +152,8 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             gi, gj = figs[i].measure_group, figs[j].measure_group
             if gi is not None and gj is not None:  # a verified alignment decides
                 raw[(i, j)] = sim = 1.0 if gi == gj else -10.0
+            elif roles[i] != roles[j]:
+                raw[(i, j)] = sim = -1.0  # "$64.5 billion including debt" is not "$59.5 billion"
             elif spread(qi, qj) > MAX_SPREAD and sim < SAME_MEASURE_SIMILARITY:
                 sim = -1.0  # a thousand times more is another measure unless told the same way
             elif agree(qi, qj) or (near(qi, qj, NEAR_WINDOW) and (figs[i].doc != figs[j].doc or rounded_alike(qi, qj))):
@@ -272,6 +275,29 @@ def _join_near_values(
                     continue
                 if matrix.block(ma, mb).max() >= NEAR_JOIN_SIMILARITY:
                     uf.union(ra, rb)
+
+
+ROLE_WORDS = {
+    "including": "with", "incl": "with", "inclusive": "with", "excluding": "without", "excl": "without",
+    "per": "per", "each": "per", "apiece": "per", "annual": "per-year", "annually": "per-year",
+    "yearly": "per-year", "monthly": "per-month", "daily": "per-day", "target": "target",
+    "targets": "target", "goal": "target", "aim": "target", "aims": "target", "net": "net",
+    "gross": "gross",
+}  # fmt: skip
+"""Closed-class words that give a figure its role: a total, a figure with or without something,
+a rate per unit or per year, a target. Two figures with different roles are different measures."""
+_ROLE_WINDOW = 5  # words either side of the figure
+
+
+def role(c: Candidate) -> frozenset[str]:
+    assert c.quantity_span is not None
+    at = c.quantity_span.start - c.span.start
+    before = re.findall(r"[a-z]+", c.span.text[:at].lower())[-_ROLE_WINDOW:]
+    after = re.findall(r"[a-z]+", c.span.text[at + len(c.quantity_span.text) :].lower())[:_ROLE_WINDOW]
+    roles = {ROLE_WORDS[w] for w in before + after if w in ROLE_WORDS}
+    if "a year" in " ".join(after[:2]) or " ".join(after[:2]) in ("a month", "a day"):
+        roles.add("per-" + after[1])
+    return frozenset(roles)
 
 
 _RELATIONS = {
