@@ -74,9 +74,9 @@ def extraction_for(prompt: str, claims: int = 6) -> dict[str, Any]:
     sents = re.findall(r"^(S\d+): (.*)$", prompt, re.M)
     keys = [(sid, s) for sid, s in sents if len(s.split()) >= 6][1 : claims + 1]
     return {
-        "key_sentences": [{"id": sid, "topic": " ".join(s.lower().split()[:3])} for sid, s in keys],
-        "figures": [{"id": fid, "measure": "amount"} for fid in re.findall(r"^(F\d+) \[", prompt, re.M)],
-        "event": {"who": "", "what": "", "when": ""},
+        "key_sentences": [f"{sid}: {' '.join(s.lower().split()[:3])}" for sid, s in keys],
+        "figures": [f"{fid}: amount" for fid in re.findall(r"^(F\d+) \[", prompt, re.M)],
+        "event": "",
     }
 
 

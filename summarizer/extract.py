@@ -23,7 +23,7 @@ from summarizer.evidence import DocEvidence
 from summarizer.grounding import GroundingReport, is_claim_sentence
 from summarizer.overview import facts_for_prompt, grounded_overview
 from summarizer.prompts import Prompt, load_prompt
-from summarizer.schemas import Alignment, EventLabel, IdExtraction, OverviewDraft, schema_hash
+from summarizer.schemas import Alignment, IdExtraction, OverviewDraft, schema_hash
 from summarizer.settings import Settings
 from summarizer.text import paragraphs
 
@@ -173,15 +173,15 @@ class Extractor:
         """The model's answer by ids for one document (page furniture is never numbered: the
         evidence layer left it out of the sentences). A long document goes in chunks of
         sentences; their answers are joined, the first chunk's event kept."""
-        key_sentences, figures, event = [], [], None
+        key_sentences: list[str] = []
+        figures: list[str] = []
+        event = ""
         for chunk in sentence_chunks(ev, self.settings.chunk_chars):
             data = self.call(ev.doc.id, self.prompt, ev.doc.sha256, self.messages(ev, chunk), self.schema)
             key_sentences.extend(data.key_sentences)
             figures.extend(data.figures)
             event = event or data.event
-        return IdExtraction(
-            key_sentences=key_sentences, figures=figures, event=event or EventLabel(who="", what="", when="")
-        )
+        return IdExtraction(key_sentences=key_sentences, figures=figures, event=event)
 
     def align(self, messages: list[dict[str, str]], prompt: Prompt) -> Alignment:
         """The story's cross-document alignment call (see summarizer.align)."""

@@ -152,7 +152,7 @@ def ground_key_sentences(answer: IdExtraction, ev: DocEvidence, report: Groundin
     n = max(1, len(ev.sentences))
     out: list[Candidate] = []
     seen: set[int] = set()
-    for item in answer.key_sentences:
+    for item in answer.keys():
         report.proposed += 1
         idx = _sentence_index(item.id, ev)
         if idx is None:
@@ -187,7 +187,7 @@ def ground_measures(answer: IdExtraction, ev: DocEvidence, report: GroundingRepo
     """Figure id -> measure label, for labels that fit their figure."""
     out: dict[int, str] = {}
     doc_folded = body_text(ev)
-    for item in answer.figures:
+    for item in answer.measures():
         report.proposed += 1
         k = int(item.id[1:]) - 1
         if not 0 <= k < len(ev.mentions):
@@ -231,5 +231,5 @@ def ground(answer: IdExtraction, ev: DocEvidence, report: GroundingReport) -> Gr
     return Grounded(
         key_sentences=ground_key_sentences(answer, ev, report),
         measures=ground_measures(answer, ev, report),
-        event=ground_event(answer.event, ev, report),
+        event=ground_event(answer.event_label(), ev, report),
     )

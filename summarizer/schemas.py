@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, TypeVar
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 
 def _compact(schema: dict[str, Any]) -> None:
@@ -25,7 +26,6 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_compact)
 
 
-M = TypeVar("M", bound=_Model)
 
 
 # --------------------------------------------------------------------------- answers by ids
@@ -72,12 +72,67 @@ class EventLabel(_Model):
     when: str = Field(description="Date as written, or ''.")
 
 
+_ITEM = re.compile(r"^\s*([SF]?)\s*([0-9]+)\s*[:.\-)]?\s*(.*?)\s*$", re.I | re.S)
+
+
+def _item(prefix: str, v: object) -> str | None:
+    """ "S3: label" for what a model wrote as "S3: label", "s3 - label", "3: label" or
+    {"id": "S3", "topic": "label"}; None when it names no id of this kind."""
+    if isinstance(v, dict):
+        ref = _ref(prefix, v.get("id"))
+        label = next((x for k, x in v.items() if k != "id" and isinstance(x, str)), "")
+        return f"{ref}: {label}" if isinstance(ref, str) and re.fullmatch(rf"{prefix}\d+", ref) else None
+    m = _ITEM.match(v) if isinstance(v, str) else None
+    if m is None or (m.group(1) and m.group(1).upper() != prefix):
+        return None
+    return f"{prefix}{int(m.group(2))}: {m.group(3)}"
+
+
+def _items(prefix: str, v: object) -> object:
+    if not isinstance(v, list):
+        return v
+    return [x for x in (_item(prefix, item) for item in v) if x is not None]
+
+
 class IdExtraction(_Model):
     """One article's key sentences, figure measures and event, by id."""
 
-    key_sentences: list[KeySentence] = Field(max_length=12)
-    figures: list[FigureMeasure] = Field(max_length=60)
-    event: EventLabel
+    # Each item is one short string ("S3: rifle deal"): an answer of labels, not of JSON keys.
+
+    key_sentences: list[Annotated[str, StringConstraints(pattern=r"^S[0-9]+: .*$")]] = Field(
+        max_length=12, description='"S<id>: topic in 2-4 words", most important first.'
+    )
+    figures: list[Annotated[str, StringConstraints(pattern=r"^F[0-9]+: .*$")]] = Field(
+        max_length=60, description='"F<id>: what it measures, 2-4 words".'
+    )
+    event: str = Field(description='"who; what; when".')
+
+    @field_validator("key_sentences", mode="before")
+    @classmethod
+    def _keys(cls, v: object) -> object:
+        return _items("S", v)
+
+    @field_validator("figures", mode="before")
+    @classmethod
+    def _figures(cls, v: object) -> object:
+        return _items("F", v)
+
+    @field_validator("event", mode="before")
+    @classmethod
+    def _event(cls, v: object) -> object:
+        if isinstance(v, dict):
+            return "; ".join(str(v.get(k) or "") for k in ("who", "what", "when"))
+        return v
+
+    def keys(self) -> list[KeySentence]:
+        return [KeySentence(id=i, topic=t) for i, _, t in (x.partition(": ") for x in self.key_sentences)]
+
+    def measures(self) -> list[FigureMeasure]:
+        return [FigureMeasure(id=i, measure=t) for i, _, t in (x.partition(": ") for x in self.figures)]
+
+    def event_label(self) -> EventLabel:
+        parts = [p.strip() for p in self.event.split(";")] + ["", "", ""]
+        return EventLabel(who=parts[0], what=parts[1], when="; ".join(p for p in parts[2:] if p))
 
 
 class MeasureGroup(_Model):
@@ -128,6 +183,8 @@ def _close_truncated_json(text: str) -> str | None:
                 escape = True
             elif ch == '"':
                 in_string = False
+                if stack and stack[-1] == "]":  # a complete string element of an array
+                    last_cut = (i + 1, list(stack))
             continue
         if ch == '"':
             in_string = True
@@ -147,16 +204,6 @@ def _close_truncated_json(text: str) -> str | None:
     return text[start:pos] + "".join(reversed(open_))
 
 
-def _valid_items(items: object, model: type[M]) -> list[M]:
-    out = []
-    for item in items if isinstance(items, list) else []:
-        try:
-            out.append(model.model_validate(item))
-        except ValueError:
-            continue
-    return out
-
-
 def salvage_extraction(text: str | None) -> IdExtraction | None:
     """Recover the complete items of a truncated or slightly malformed answer by ids (raw
     control characters inside strings are tolerated). Each item is validated on its own;
@@ -172,15 +219,15 @@ def salvage_extraction(text: str | None) -> IdExtraction | None:
         return None
     if not isinstance(data, dict):
         return None
-    keys = _valid_items(data.get("key_sentences"), KeySentence)[:12]
-    figures = _valid_items(data.get("figures"), FigureMeasure)[:60]
+    keys = _items("S", data.get("key_sentences") or [])
+    figures = _items("F", data.get("figures") or [])
+    keys = keys[:12] if isinstance(keys, list) else []
+    figures = figures[:60] if isinstance(figures, list) else []
     if not keys and not figures:
         return None
-    try:
-        event = EventLabel.model_validate(data.get("event"))
-    except ValueError:
-        event = EventLabel(who="", what="", when="")
-    return IdExtraction(key_sentences=keys, figures=figures, event=event)
+    event = data.get("event")
+    event = IdExtraction._event(event) if isinstance(event, (str, dict)) else ""
+    return IdExtraction.model_validate({"key_sentences": keys, "figures": figures, "event": event})
 
 
 class OverviewSentenceDraft(_Model):

@@ -73,10 +73,21 @@ def test_ids_are_exact_and_what_fails_is_counted() -> None:
 
 
 def test_salvage_keeps_complete_items_of_a_truncated_answer() -> None:
-    text = '{"key_sentences": [{"id": "S2", "topic": "a"}, {"id": "S3", "topic": "b"}, {"id": "S4", "to'
+    text = '{"key_sentences": ["S2: a", "S3: b", "S4: c'
     got = salvage_extraction(text)
-    assert got is not None and [k.id for k in got.key_sentences] == ["S2", "S3"]
-    assert salvage_extraction('{"key_sentences": [{"id": "S2", "to') is None
+    assert got is not None and [k.id for k in got.keys()] == ["S2", "S3"]
+    objects = '{"key_sentences": [{"id": "S2", "topic": "a"}, {"id": "S3", "topic": "b"}, {"id": "S4", "to'
+    assert [k.id for k in salvage_extraction(objects).keys()] == ["S2", "S3"]  # type: ignore[union-attr]
+    assert salvage_extraction('{"key_sentences": ["S2: a') is None
+
+
+def test_answer_items_are_short_strings_read_leniently() -> None:
+    got = answer(key_sentences=["S3: rifle deal", "s4 - cost", "5: date", {"id": 6, "topic": "x"}, "F2: no"],
+                 figures=["F2: deal value"], event="India, Russia; defence pacts; 6 December")  # fmt: skip
+    assert [(k.id, k.topic) for k in got.keys()] == [("S3", "rifle deal"), ("S4", "cost"), ("S5", "date"), ("S6", "x")]
+    assert got.event_label().what == "defence pacts" and got.event_label().when == "6 December"
+    schema = IdExtraction.model_json_schema()["properties"]
+    assert schema["key_sentences"]["items"] == {"pattern": "^S[0-9]+: .*$", "type": "string"}
 
 
 def story() -> tuple[list[StoryDoc], list[DocEvidence]]:

@@ -38,10 +38,10 @@ def test_oracle_answers_each_document_from_its_gold() -> None:
         sentences = dict(line.split(": ", 1) for line in prompt.splitlines() if line[:1] == "S" and ": " in line)
         assert answer["key_sentences"], doc
         for key in answer["key_sentences"]:  # every key sentence states a gold fact of this source
-            text = Text.of(sentences[key["id"]])
+            text = Text.of(sentences[key.split(": ")[0]])
             assert any(doc in f.sources and all(groups_hit(f.keywords, text)) for f in gold.facts)
         disputed = {d.measure for d in gold.discrepancies if any(doc in v.sources for v in d.values)}
-        labelled = {f["measure"] for f in answer["figures"]}
+        labelled = {f.split(": ", 1)[1] for f in answer["figures"]}
         assert len(disputed - labelled) <= 1, doc  # disputed measures are labelled (not 'last month')
     assert oracle.answer("Article id: unknown\nS1: x") == {"sentences": []}
 

@@ -96,24 +96,22 @@ def by_importance(gold: GoldStory) -> list[GoldFact]:
 def document_answer(gold: GoldStory, source: str, prompt: str) -> dict[str, Any]:
     """The per-document answer by ids, from the gold."""
     sentences = [(f"S{m.group(1)}", m.group(2)) for m in _SENT.finditer(prompt)]
-    keys: list[dict[str, str]] = []
+    keys: dict[str, str] = {}
     for fact in by_importance(gold):
         sid = fact_sentence(fact, sentences) if source in fact.sources else None
-        if sid and all(k["id"] != sid for k in keys) and len(keys) < MAX_KEY_SENTENCES:
-            keys.append({"id": sid, "topic": fact_topic(fact, dict(sentences)[sid])})
-    figures = []
+        if sid and sid not in keys and len(keys) < MAX_KEY_SENTENCES:
+            keys[sid] = fact_topic(fact, dict(sentences)[sid])
+    figures = {}
     for m in _FIG.finditer(prompt):
         measure = measure_of(gold, source, m.group(3), dict(sentences).get(m.group(2), ""))
         if measure:
-            figures.append({"id": f"F{m.group(1)}", "measure": measure})
+            figures[f"F{m.group(1)}"] = measure
     src = gold.sources.get(source)
     main = src is None or src.event == "main"
-    event = {
-        "who": ", ".join(gold.event.who),
-        "what": gold.event.what if main else src.event if src else "",
-        "when": gold.event.when if main else "",
-    }
-    return {"key_sentences": keys, "figures": figures, "event": event}
+    what = gold.event.what if main else src.event if src else ""
+    event = f"{', '.join(gold.event.who)}; {what}; {gold.event.when if main else ''}"
+    return {"key_sentences": [f"{k}: {t}" for k, t in keys.items()],
+            "figures": [f"{k}: {m}" for k, m in figures.items()], "event": event}  # fmt: skip
 
 
 @dataclass
@@ -197,12 +195,14 @@ def noisy_document(answer: dict[str, Any], prompt: str, gold: GoldStory, rng: ra
     """Wrong sentence ids and wrong measure labels, each with probability ``share``."""
     sids = [f"S{m.group(1)}" for m in _SENT.finditer(prompt)]
     measures = [d.measure for d in gold.discrepancies] + [fact_topic(f) for f in gold.facts if f.values]
-    for k in answer["key_sentences"]:
+    for i, item in enumerate(answer["key_sentences"]):
+        sid, _, topic = item.partition(": ")
         if rng.random() < share:
-            k["id"] = _pick(rng, sids, k["id"])
-    for f in answer["figures"]:
+            answer["key_sentences"][i] = f"{_pick(rng, sids, sid)}: {topic}"
+    for i, item in enumerate(answer["figures"]):
+        fid, _, measure = item.partition(": ")
         if rng.random() < share:
-            f["measure"] = _pick(rng, measures, f["measure"])
+            answer["figures"][i] = f"{fid}: {_pick(rng, measures, measure)}"
 
 
 def noisy_alignment(answer: dict[str, Any], prompt: str, rng: random.Random, share: float) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 _S = re.compile(r"^S(\d+)( \(heading\))?: (.*)$", re.M)
 _F = re.compile(r"^F(\d+) \[S(\d+)\]: (.*)$", re.M)
-EMPTY_EVENT = {"who": "", "what": "", "when": ""}
+EMPTY_EVENT = ""
 
 
 def numbered_sentences(text: str, headings: bool = True) -> dict[str, str]:
@@ -23,7 +23,7 @@ def numbered_figures(text: str) -> dict[str, tuple[str, str]]:
 
 
 def empty_ids() -> dict[str, Any]:
-    return {"key_sentences": [], "figures": [], "event": dict(EMPTY_EVENT)}
+    return {"key_sentences": [], "figures": [], "event": EMPTY_EVENT}
 
 
 def empty_alignment() -> dict[str, Any]:
@@ -36,9 +36,9 @@ def ids_answer(text: str, n: int = 3, skip: int = 0) -> dict[str, Any]:
     full = [(sid, s) for sid, s in numbered_sentences(text, headings=False).items() if len(s.split()) >= 6]
     picked = full[skip : skip + n]
     return {
-        "key_sentences": [{"id": sid, "topic": " ".join(s.lower().split()[:3])} for sid, s in picked],
+        "key_sentences": [f"{sid}: {' '.join(s.lower().split()[:3])}" for sid, s in picked],
         "figures": [],
-        "event": dict(EMPTY_EVENT),
+        "event": EMPTY_EVENT,
     }
 
 
