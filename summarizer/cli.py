@@ -124,8 +124,17 @@ def _summary_line(brief: Any, target: Path | None) -> str:
         f"summarizer: {r.documents} documents{apart}, backend {r.backend}{' / ' + r.model if r.model else ''}:"
         f" {r.model_calls} model calls, {r.cache_hits} cache hits{cached}, {r.prompt_tokens}+"
         f"{r.completion_tokens} tokens, {r.wall_seconds:.1f} s; {len(brief.facts)} agreed facts,"
-        f" {len(brief.discrepancies)} discrepancies" + (f" -> {target}" if target else "")
+        f" {len(brief.discrepancies)} discrepancies" + _contribution(r) + (f" -> {target}" if target else "")
     )
+
+
+def _contribution(run: Any) -> str:
+    """What the model added, after verification ('' without a model)."""
+    c = run.contribution
+    if run.backend == "none":
+        return ""
+    return (f"; model: {c.key_sentences} key sentences, {c.figure_labels} figure labels, {c.measure_groups}"
+            f" measure and {c.fact_groups} fact groups, {c.set_apart} set apart")  # fmt: skip
 
 
 def cmd_brief(args: argparse.Namespace) -> int:

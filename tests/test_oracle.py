@@ -69,3 +69,23 @@ def test_oracle_over_http_drives_the_pipeline(tmp_path: Path) -> None:
     c = brief.run.contribution
     assert c.key_sentences > 0 and c.figure_labels > 0 and c.measure_groups > 0
     assert brief.failures == []
+
+
+def test_eval_reports_oracles_beside_none_with_their_delta(tmp_path: Path) -> None:
+    from summarizer.cli import _summary_line
+    from summarizer.eval.run import run_eval
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "seeds.json").write_text(GOLD.read_text().replace('"evals/corpus/seeds"', f'"{SEEDS[0].parent}"'))
+    result = run_eval(["none", "oracle", "noisy-oracle"], Settings.resolve(env={}), tmp_path / "out", gold_dir=gold)
+    assert {r["backend"] for r in result["runs"] if r["status"] == "ok"} == {"none", "oracle", "noisy-oracle"}
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "| score - none | +0.000 |" in report
+    assert "## What the model contributed" in report
+    oracle = next(r for r in result["runs"] if r["backend"] == "oracle")
+    assert oracle["run"]["contribution"]["key_sentences"] > 0
+    brief = summarize([str(p) for p in SEEDS], Settings.resolve(env={}), backend=None)
+    assert "model:" not in _summary_line(brief, None)
+    brief.run.backend, brief.run.contribution.key_sentences = "openai", 7
+    assert "model: 7 key sentences" in _summary_line(brief, None)

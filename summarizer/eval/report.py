@@ -104,6 +104,28 @@ def _cell(summ: dict[str, Any], name: str, split: str, metric: str) -> str:
     return f"{v:.3f}" if metric in METRICS or metric == "discrepancy_source_accuracy" else f"{v:g}"
 
 
+def _delta(summ: dict[str, Any], name: str, split: str) -> str:
+    """A backend's mean score minus the deterministic layer's (``none``) on the same split."""
+    mine, base = summ.get(name, {}).get(split), summ.get("none", {}).get(split)
+    if not mine or not base or mine["score"] is None or base["score"] is None:
+        return "n/a"
+    return f"{mine['score'] - base['score']:+.3f}"
+
+
+CONTRIBUTION = ("key_sentences", "figure_labels", "measure_groups", "fact_groups", "set_apart")
+
+
+def _contribution_table(result: dict[str, Any]) -> list[str]:
+    """What each backend's model added, summed over the stories (RunInfo.contribution)."""
+    names = [n for n in result["backend_names"] if n in result["backends"]]
+    lines = ["| backend | " + " | ".join(CONTRIBUTION) + " |", "|" + " --- |" * (len(CONTRIBUTION) + 1)]
+    for n in names:
+        rows = [r for r in result["runs"] if r["backend"] == n and r["status"] == "ok"]
+        sums = [sum(r["run"].get("contribution", {}).get(k, 0) for r in rows) for k in CONTRIBUTION]
+        lines.append(f"| {n} | " + " | ".join(str(x) for x in sums) + " |")
+    return lines
+
+
 def score_table(result: dict[str, Any]) -> str:
     """Per split: every metric's mean, one column per backend."""
     names = [n for n in result["backend_names"] if n in result["backends"]]
@@ -115,6 +137,9 @@ def score_table(result: dict[str, Any]) -> str:
         for metric in (*METRICS, "discrepancy_source_accuracy", *COUNTS):
             cells = " | ".join(_cell(result["backends"], n, split, metric) for n in names)
             lines.append(f"| {metric} | {cells} |")
+            if metric == "score" and "none" in names:
+                deltas = " | ".join(_delta(result["backends"], n, split) for n in names)
+                lines.append(f"| score - none | {deltas} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -165,6 +190,7 @@ def render_markdown(result: dict[str, Any]) -> str:
         "",
         score_table(result),
     ]
+    lines += ["## What the model contributed (sums over stories)", "", *_contribution_table(result), ""]
     if result["notes"]:
         lines += ["## Notes", ""] + [f"- {n}" for n in result["notes"]] + [""]
     floors = result.get("floors")
