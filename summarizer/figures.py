@@ -419,37 +419,34 @@ def discrepancies_of(
             )
         )
     dim = g.dimension if g.dimension != "money" else (values[0].value.unit)
-    out = []
-    all_docs = [set(v.sources) for v in values]
-    across = len(set().union(*all_docs)) > 1
-    if across:
-        note = disc_note(values)
-        out.append(
-            Discrepancy(id="", topic=topic, dimension=dim, scope="across_sources", values=values, note=note)
-        )
-    # A source that gives two different values for the same thing contradicts itself.
+    # A source that gives two values for the same thing, which cannot both hold, contradicts
+    # itself (not a headline's "nearly $60 billion" beside its text's "$60 billion").
     per_doc: dict[str, list[list[Candidate]]] = defaultdict(list)
     for cl in classes:
         for d in sorted({c.doc for c in cl}):
             per_doc[d].append([c for c in cl if c.doc == d])
-    for d, own in sorted(per_doc.items()):
-        # one source's values conflict only if two of them cannot both hold (not a headline's
-        # "nearly $60 billion" beside its text's "$60 billion")
-        if len(own) >= 2 and conflicting(own):
-            inner = [
+    torn = {d: own for d, own in sorted(per_doc.items()) if len(own) >= 2 and conflicting(own)}
+    if len(per_doc) > 1:  # across sources: a source at odds with itself is said in the note
+        notes = [disc_note(values)] + [
+            f"{d} itself gives " + " and ".join(_q(ms[0]).raw for ms in own) + "."
+            for d, own in torn.items()
+        ]  # fmt: skip
+        note = " ".join(n for n in notes if n)
+        return [Discrepancy(id="", topic=topic, dimension=dim, scope="across_sources", values=values, note=note)]
+    return [
+        Discrepancy(
+            id="", topic=topic, dimension=dim, scope="within_source",
+            values=[
                 DiscrepancyValue(
                     value=_q(ms[0]), sources=[d], derivative_sources=[d] if d in derivative_of else [],
                     evidence=dedupe_spans([c.quantity_span for c in ms if c.quantity_span]),
-                )  # fmt: skip
+                )
                 for ms in own
-            ]
-            out.append(
-                Discrepancy(
-                    id="", topic=topic, dimension=dim, scope="within_source", values=inner,
-                    note=f"{d} gives {len(inner)} different values for this figure.",
-                )  # fmt: skip
-            )
-    return out
+            ],
+            note=f"{d} gives {len(own)} different values for this figure.",
+        )
+        for d, own in torn.items()
+    ]  # fmt: skip
 
 
 def disc_note(values: Sequence[DiscrepancyValue]) -> str:

@@ -26,6 +26,7 @@ from summarizer.brief import (
     OverviewSentence,
     Quote,
     Source,
+    Span,
     Value,
     dedupe_spans,
 )
@@ -184,8 +185,16 @@ def _fact(
         quantity=quantity, sources=docs, independent_sources=indep,
         importance=_importance(len(indep), n_docs, min(m.position for m in members), quantity is not None,
                                len(docs) > 1),
-        evidence=dedupe_spans([m.span for m in supporters]), origin=sorted({m.origin for m in supporters}),
+        evidence=_one_span_per_source([rep, *supporters]), origin=sorted({m.origin for m in supporters}),
     )  # fmt: skip
+
+
+def _one_span_per_source(members: Sequence[Candidate]) -> list[Span]:
+    """Each source's sentence for the fact, once (the shown statement's own first)."""
+    first: dict[str, Span] = {}
+    for m in members:
+        first.setdefault(m.doc, m.span)
+    return list(first.values())
 
 
 def figure_facts(
@@ -228,7 +237,8 @@ def _one_per_statement(facts: list[Fact], derivative_of: dict[str, str]) -> list
         if kept is not f:
             kept.sources = sorted(set(kept.sources) | set(f.sources))
             kept.independent_sources = independent(kept.sources, derivative_of)
-            kept.evidence = dedupe_spans(kept.evidence + f.evidence)
+            have = {sp.source for sp in kept.evidence}
+            kept.evidence = dedupe_spans(kept.evidence + [sp for sp in f.evidence if sp.source not in have])
             kept.importance = max(kept.importance, f.importance)
     return list(by_text.values())
 

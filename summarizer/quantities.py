@@ -45,13 +45,13 @@ _WORDNUM = rf"(?:{_NUMWORD})(?:[{_DC} ](?:{_NUMWORD}))*|a dozen|half a dozen|doz
 NUMBER_RE = re.compile(
     rf"(?P<qual>\b(?:{_QUAL})\s+)?"
     rf"(?P<cur>(?:{_CUR_PRE})\s?)?"
-    rf"(?P<num>{_NOT_IN_NUMBER}{_DIGITS}(?=[{_DC}]?(?:{_SCALE}|{_PUNIT})\b)|{_NOT_IN_NUMBER}{_DIGITS}(?![\w]|\.\d|{_D}[A-Za-z])"
+    rf"(?P<num>{_NOT_IN_NUMBER}{_DIGITS}(?=[{_DC}]?(?:{_SCALE}|{_PUNIT}|pc)\b)|{_NOT_IN_NUMBER}{_DIGITS}(?![\w]|\.\d|{_D}[A-Za-z])"
     rf"|\b(?:{_WORDNUM})\b)"
     rf"(?:\s*(?P<range_sep>{_D}|\bto\b|\band\b)\s*(?P<num2>{_DIGITS})(?![\w]))?"
     rf"(?:[\s{_DC}]?(?P<scale>(?:{_SCALE}))\b(?:\s(?P<scale2>crores?|billion|million|thousand)\b)?)?"
     rf"(?:[\s{_DC}]?(?P<punit>{_PUNIT})\b)?"
     rf"(?:\s(?P<cur_suf>(?:{_CUR_SUF}))\b)?"
-    rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?",
+    rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b)|pc\b)?",
     re.IGNORECASE,
 )
 DATE_RES = [

@@ -46,8 +46,20 @@ def test_seed_discrepancies(seeds_brief: Brief) -> None:
 
 
 def test_within_source_inconsistency(seeds_brief: Brief) -> None:
-    within = [d for d in seeds_brief.discrepancies if d.scope == "within_source"]
-    assert any(d.values[0].sources == [SEEDS[2].stem] for d in within)
+    """002 gives the S-400 deal as $5.5 billion and as $5.4 billion: it stands under both values
+    of the across-sources discrepancy, and the note says it contradicts itself."""
+    deal = next(d for d in seeds_brief.discrepancies if "$5.4 billion" in {v.value.display for v in d.values})
+    assert deal.scope == "across_sources"
+    assert all(SEEDS[2].stem in v.sources for v in deal.values)
+    assert f"{SEEDS[2].stem} itself gives $5.5 billion and $5.4 billion" in deal.note
+
+
+def test_a_source_alone_at_odds_with_itself_is_a_within_source_discrepancy() -> None:
+    texts = [("solo", "Plan approved.\n\nAlmost one crore homes will benefit, officials said. The scheme covers "
+                      "more than 1 crore homes across the country, the release added.")]
+    brief = summarize(texts, Settings.resolve(env={}), backend=None)
+    within = [d for d in brief.discrepancies if d.scope == "within_source"]
+    assert [{v.value.raw for v in d.values} for d in within] == [{"Almost one crore", "more than 1 crore"}]
 
 
 def test_seed_derivatives(seeds_brief: Brief) -> None:

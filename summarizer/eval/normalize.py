@@ -216,7 +216,7 @@ _NUM_RE = re.compile(
     (?:\s?(?P<scale>thousand|lakhs?|lacs?|millions?|crores?|billions?|trillion|bn|mn|mln|cr|tn)
        (?![a-z])|(?P<short>[mk])(?![a-z]))?
     (?:\s(?P<suf>(?:us\s)?dollars?|usd|rupees?|inr|euros?|eur|roubles?|rubles?|yuan|yen)(?![a-z]))?
-    (?P<pct>\s?%|\s(?:percent|per\scent)(?![a-z]))?
+    (?P<pct>\s?%|pc(?![a-z])|\s(?:percent|per\scent)(?![a-z]))?
     (?![\w])
     """,
     re.IGNORECASE | re.VERBOSE,
