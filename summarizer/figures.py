@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
+from summarizer.brief import Value
 from summarizer.compare import agree, near, rounded_alike, spread
 from summarizer.evidence import Candidate
 from summarizer.similarity import (
@@ -27,8 +27,8 @@ from summarizer.similarity import (
     candidate_pairs,
     unit,
 )
-from summarizer.text import STOPWORDS, content_words, stem
-from summarizer.units import UNITS_WORDS, is_money
+from summarizer.text import content_words
+from summarizer.units import is_money
 
 # Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
 FIGURE_SIMILARITY = 0.3
@@ -316,141 +316,3 @@ def _relation(c: Candidate) -> str:
         return "end"  # a span of years states its end: "2021-31" ~ "till 2031"
     before = c.span.text[: c.quantity_span.start - c.span.start].split()
     return _RELATIONS.get(before[-1].lower().strip(",") if before else "", "other")
-
-
-def value_classes(members: Sequence[Candidate]) -> list[list[Candidate]]:
-    """The members by value as stated: the same figure with another qualifier is another value
-    ("nearly ₹5,000 crore" is not "₹5,000 crore"), each shown with its own sources."""
-    classes: dict[tuple[object, ...], list[Candidate]] = {}
-    for c in members:
-        q = c.quantity
-        assert q is not None
-        key = (q.unit, q.value, q.qualifier, q.low, q.high)
-        classes.setdefault(key, []).append(c)
-    return list(classes.values())
-
-
-def conflicting(classes: list[list[Candidate]]) -> bool:
-    """True when two classes state comparable values that disagree (a figure in another
-    currency is never converted, so it cannot conflict on its own)."""
-    for i, a in enumerate(classes):
-        for b in classes[i + 1 :]:
-            qa, qb = a[0].quantity, b[0].quantity
-            if qa is not None and qb is not None and agree(qa, qb) is False:
-                return True
-    return False
-
-
-def figure_topic(members: Sequence[Candidate]) -> str:
-    """The phrase the sources most often use next to the figure, as written ('AK-203 assault
-    rifles', 'contract worth'); ties go to the earliest mention."""
-    phrases = Counter(c.topic for c in members if c.topic)
-    if phrases:
-        best = max(phrases.values())
-        return next(c.topic for c in members if phrases.get(c.topic) == best)
-    words = Counter(w for c in members for w in dict.fromkeys(c.context))
-    return " ".join(w for w, _ in words.most_common(3)) or "figure"
-
-
-_SURFACE = re.compile(r"[A-Za-z][\w\-\u2011]*")
-TOPIC_EXTRA_WORDS = 2
-TOPIC_WINDOW = 60  # characters either side of the figure; measured on the dev stories
-
-
-def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
-    """The measure's name: the phrase the sources use next to the figure, led by the words
-    most of the group's sentences share that are rarest in the story ('S-400 missile deal
-    signed', not 'deal signed'). Never a bare number."""
-    phrase = figure_topic(members)
-    docs = {c.doc for c in members}
-    seen_in: dict[str, set[str]] = {}
-    first_at: dict[str, tuple[int, str]] = {}
-    for c in members:
-        assert c.quantity_span is not None
-        at = c.quantity_span.start - c.span.start
-        near_text = c.span.text[max(0, at - TOPIC_WINDOW) : at + len(c.quantity_span.text) + TOPIC_WINDOW]
-        for i, m in enumerate(_SURFACE.finditer(near_text)):
-            w = m.group(0)
-            key = stem(w.lower())
-            low = w.lower()
-            if low in STOPWORDS or low in _NOT_TOPIC or low in UNITS_WORDS or len(w) < 3 or _VERBISH.search(w):
-                continue
-            seen_in.setdefault(key, set()).add(c.doc)
-            first_at.setdefault(key, (i, w))
-    in_phrase = {stem(w.lower()) for w in _SURFACE.findall(phrase)}
-    need = max(2, (len(docs) + 1) // 2) if len(docs) > 1 else 1
-    if len(phrase.split()) > 2:
-        return phrase
-    # names of places and people say where or who, not what: they come last
-    # a word joins the phrase only if it is rarer in the story than the phrase's own words
-    # ('S-400' beside 'deal signed'; not 'people' beside '8,500 employees')
-    floor = max((tfidf.idf.get(k, 1.0) for k in in_phrase), default=0.0)
-    ranked = sorted(
-        (k for k, ds in seen_in.items() if len(ds) >= need and k not in in_phrase and tfidf.idf.get(k, 1.0) > floor),
-        key=lambda k: (bool(re.fullmatch(r"[A-Z][a-z]+", first_at[k][1])),
-                       -len(seen_in[k]) * tfidf.idf.get(k, 1.0), first_at[k][0]),
-    )[:TOPIC_EXTRA_WORDS]  # fmt: skip
-    lead = [first_at[k][1] for k in sorted(ranked, key=lambda k: first_at[k][0])]
-    return " ".join([*lead, phrase]).strip() or "figure"
-
-
-_VERBISH = re.compile(r"^[a-z]+(?:ed|ly|ing)$")
-_NOT_TOPIC = {
-    "crore", "crores", "lakh", "lakhs", "billion", "million", "thousand", "per", "cent", "percent",
-    "rs", "inr", "usd", "said", "says", "according", "also", "would", "will", "new",
-}  # fmt: skip
-
-
-def discrepancies_of(
-    g: FigureGroup, classes: list[list[Candidate]], derivative_of: dict[str, str], tfidf: TfIdf
-) -> list[Discrepancy]:
-    topic = measure_topic(g.members, tfidf)
-    values = []
-    for cl in sorted(classes, key=lambda cl: -len({c.doc for c in cl})):
-        docs = sorted({c.doc for c in cl})
-        rep = cl[0]
-        assert rep.quantity is not None
-        values.append(
-            DiscrepancyValue(
-                value=rep.quantity,
-                sources=docs,
-                derivative_sources=[d for d in docs if d in derivative_of],
-                evidence=dedupe_spans([c.quantity_span for c in cl if c.quantity_span]),
-            )
-        )
-    dim = g.dimension if g.dimension != "money" else (values[0].value.unit)
-    # A source that gives two values for the same thing, which cannot both hold, contradicts
-    # itself (not a headline's "nearly $60 billion" beside its text's "$60 billion").
-    per_doc: dict[str, list[list[Candidate]]] = defaultdict(list)
-    for cl in classes:
-        for d in sorted({c.doc for c in cl}):
-            per_doc[d].append([c for c in cl if c.doc == d])
-    torn = {d: own for d, own in sorted(per_doc.items()) if len(own) >= 2 and conflicting(own)}
-    if len(per_doc) > 1:  # across sources: a source at odds with itself is said in the note
-        notes = [disc_note(values)] + [
-            f"{d} itself gives " + " and ".join(_q(ms[0]).raw for ms in own) + "."
-            for d, own in torn.items()
-        ]  # fmt: skip
-        note = " ".join(n for n in notes if n)
-        return [Discrepancy(id="", topic=topic, dimension=dim, scope="across_sources", values=values, note=note)]
-    return [
-        Discrepancy(
-            id="", topic=topic, dimension=dim, scope="within_source",
-            values=[
-                DiscrepancyValue(
-                    value=_q(ms[0]), sources=[d], derivative_sources=[d] if d in derivative_of else [],
-                    evidence=dedupe_spans([c.quantity_span for c in ms if c.quantity_span]),
-                )
-                for ms in own
-            ],
-            note=f"{d} gives {len(own)} different values for this figure.",
-        )
-        for d, own in torn.items()
-    ]  # fmt: skip
-
-
-def disc_note(values: Sequence[DiscrepancyValue]) -> str:
-    only_copies = [v for v in values if v.sources and set(v.sources) <= set(v.derivative_sources)]
-    if only_copies:
-        return "Some values appear only in derivative sources."
-    return ""

@@ -40,15 +40,9 @@ from summarizer.claims import (
 )
 from summarizer.compare import agree
 from summarizer.derivatives import detect_derivatives, independent
+from summarizer.discrepancies import conflicting, discrepancies_of, figure_topic, value_classes
 from summarizer.evidence import Candidate, DocEvidence
-from summarizer.figures import (
-    FigureGroup,
-    conflicting,
-    discrepancies_of,
-    figure_topic,
-    group_figures,
-    value_classes,
-)
+from summarizer.figures import FigureGroup, group_figures
 from summarizer.overview import build_overview
 from summarizer.quantities import find_mentions
 from summarizer.similarity import TfIdf, bag
