@@ -28,7 +28,7 @@ def main(report_path: str) -> int:
             if not means:
                 continue
             measured.setdefault(name, {})[split] = {m: round(means[m], 4) for m in FLOORED + CEILINGS if m in means}
-            limits = {m: math.floor((means[m] - 0.05) * 20) / 20 for m in FLOORED if m in means}
+            limits = {m: max(0.0, math.floor((means[m] - 0.05) * 20) / 20) for m in FLOORED if m in means}
             limits |= {m: float(math.ceil(means[m] + 1)) for m in CEILINGS if m in means}
             floors.setdefault(name, {})[split] = {m: round(v, 2) for m, v in limits.items()}
     doc = (
