@@ -33,7 +33,9 @@ OPTIONS: tuple[Option, ...] = (
            " if installed, else `none`"),
     Option("base_url", ("SUMMARIZER_BASE_URL", "OPENAI_BASE_URL"), "--base-url",
            "OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp server)"),
-    Option("model", ("SUMMARIZER_MODEL",), "--model", "model name at the endpoint", "`gpt-4o-mini`"),
+    Option("model", ("SUMMARIZER_MODEL",), "--model",
+           "model name at the endpoint; for the embedded backend `qwen0.5b`, `qwen1.5b` or `smollm2`",
+           "`gpt-4o-mini` (endpoint), `qwen0.5b` (embedded)"),
     Option("api_key", ("SUMMARIZER_API_KEY", "OPENAI_API_KEY"), "--api-key",
            "never cached, logged or shown (prefer the environment)"),
     Option("model_path", ("SUMMARIZER_MODEL_PATH",), "--model-path",
@@ -48,7 +50,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("concurrency", ("SUMMARIZER_CONCURRENCY",), "--concurrency", "documents extracted at once"),
     Option("temperature", ("SUMMARIZER_TEMPERATURE",), "--temperature", "sampling temperature"),
     Option("max_tokens", ("SUMMARIZER_MAX_TOKENS",), "--max-tokens",
-           "completion budget per call", "per backend (1024 embedded, 4096 endpoint)"),
+           "completion budget per call", "per backend (384 embedded, 4096 endpoint)"),
     Option("seed", ("SUMMARIZER_SEED",), "--seed", "sampling seed"),
     Option("overview", ("SUMMARIZER_OVERVIEW",), "--overview",
            "who writes the overview: `facts`, `model` (each sentence checked against the facts it"
@@ -94,7 +96,7 @@ class Settings(BaseModel):
     validation_retries: int = Field(1, ge=0, le=10, description="instructor re-asks on invalid output.")
     temperature: float = Field(0.0, ge=0, le=2)
     max_tokens: int | None = Field(
-        None, ge=16, description="Completion budget; default per backend (embedded 1024, endpoint 4096)."
+        None, ge=16, description="Completion budget; default per backend (embedded 384, endpoint 4096)."
     )
     n_ctx: int = Field(8192, ge=512)
     seed: int = 0

@@ -63,7 +63,7 @@ def _embedded(settings: Settings, explicit: bool) -> Backend:
     in-process by llama.cpp's server through xllamacpp."""
     if settings.mode not in ("auto", "json_schema"):
         raise ConfigError("the embedded llama backend supports only --mode json_schema")
-    from summarizer.backends.gguf import choose, locate, runtime_installed
+    from summarizer.backends.gguf import MAX_TOKENS, choose, locate, runtime_installed
     from summarizer.settings import default_cache_dir
 
     choice = choose(settings.model_path, settings.model, explicit)
@@ -85,5 +85,5 @@ def _embedded(settings: Settings, explicit: bool) -> Backend:
 
     return LazyBackend(
         "llama", path.name, None, gguf_identity(path), build_llama, capable=False,
-        default_max_tokens=1024,
+        default_max_tokens=MAX_TOKENS,
     )  # fmt: skip

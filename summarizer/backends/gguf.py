@@ -24,6 +24,10 @@ from pathlib import Path
 from summarizer.errors import BackendUnavailable, ConfigError
 
 CHUNK = 1 << 20
+# The embedded backend's completion budget. A short-string answer by ids fits in ~250 tokens;
+# a small model that copies whole sentences instead would run on for minutes on 2 cores. Past
+# the budget the answer is cut and its complete items are kept (the openai path's salvage).
+MAX_TOKENS = 384
 
 
 @dataclass(frozen=True)
