@@ -3,6 +3,7 @@ by ids (prompts/extract_ids.md), on the same documents; and request bytes agains
 
     python bench/tokens.py                  # proxy count (no model), + request bytes at a fake endpoint
     python bench/tokens.py --model PATH     # also a real local GGUF through the embedded backend
+    python bench/tokens.py --model PATH --xllamacpp   # the same GGUF straight through xllamacpp
 
 Documents: the seeds (evals/corpus/seeds) and the dev story evals/corpus/ind_surya_ghar_cabinet.
 
@@ -147,6 +148,37 @@ def real_model(docs: list[DocEvidence], model: Path, limit: int, max_tokens: int
     return {"model": model.name, "max_tokens": max_tokens, **summarise(rows, ("tokens",))}
 
 
+def xllamacpp_model(docs: list[DocEvidence], model: Path, limit: int, max_tokens: int) -> dict[str, Any]:
+    """The same measurement straight through xllamacpp (llama.cpp's server, in-process), for
+    when the embedded backend is not installed: the schema goes in response_format as the
+    openai backend sends it, the grammar constrains the answer, usage is the server's count."""
+    import os
+
+    import xllamacpp  # type: ignore[import-not-found]
+
+    params = xllamacpp.CommonParams()
+    params.model.path = str(model)
+    params.n_ctx = 8192
+    params.cpuparams.n_threads = params.cpuparams_batch.n_threads = os.cpu_count() or 2
+    params.sampling.seed = 0
+    params.port, params.ui, params.verbosity, params.warmup = 0, False, -1, False
+    params.hostnames = ["127.0.0.1"]
+    server = xllamacpp.Server(params)
+    rows = []
+    for ev in docs[:limit]:
+        row: dict[str, Any] = {"doc": ev.doc.id}
+        for name, msgs, schema in zip(("old", "new"), messages(ev), (DocumentExtraction, IdExtraction), strict=True):
+            body = {"messages": msgs, "max_tokens": max_tokens, "temperature": 0.0, "seed": 0,
+                    "response_format": {"type": "json_schema",
+                                        "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema()}}}  # fmt: skip
+            result = server.handle_chat_completions(body)
+            row[f"{name}_tokens"] = result["usage"]["completion_tokens"]
+            row[f"{name}_finish"] = result["choices"][0]["finish_reason"]
+        print(f"tokens: {row}", file=sys.stderr)
+        rows.append(row)
+    return {"model": model.name, "runtime": "xllamacpp", "max_tokens": max_tokens, **summarise(rows, ("tokens",))}
+
+
 def request_bytes() -> dict[str, Any]:
     from summarizer.pipeline import summarize
     from summarizer.settings import Settings
@@ -166,6 +198,7 @@ def request_bytes() -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, help="a GGUF file: also measure a real model (embedded backend)")
+    ap.add_argument("--xllamacpp", action="store_true", help="run --model straight through xllamacpp")
     ap.add_argument("--limit", type=int, default=5, help="documents for the real model (default 5)")
     ap.add_argument("--max-tokens", type=int, default=1024)
     ap.add_argument("--out", type=Path, default=BENCH / "tokens.json")
@@ -173,7 +206,8 @@ def main() -> int:
     docs = load_docs()
     result: dict[str, Any] = {"proxy": proxy(docs), "request_bytes": request_bytes()}
     if args.model:
-        result["model"] = real_model(docs, args.model, args.limit, args.max_tokens)
+        measure = xllamacpp_model if args.xllamacpp else real_model
+        result["model"] = measure(docs, args.model, args.limit, args.max_tokens)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     p = result["proxy"]
     print(f"documents: {p['documents']} (seeds + ind_surya_ghar_cabinet)")

@@ -23,7 +23,14 @@ from summarizer.evidence import DocEvidence
 from summarizer.grounding import GroundingReport, is_claim_sentence
 from summarizer.overview import facts_for_prompt, grounded_overview
 from summarizer.prompts import Prompt, load_prompt
-from summarizer.schemas import Alignment, IdExtraction, OverviewDraft, schema_hash
+from summarizer.schemas import (
+    Alignment,
+    IdExtraction,
+    OverviewDraft,
+    id_schema,
+    salvage_extraction,
+    schema_hash,
+)
 from summarizer.settings import Settings
 from summarizer.text import paragraphs
 
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=BaseModel)
 EXTRACT_PROMPT = "extract_ids"
+MAX_KEY_SENTENCES = 10
 
 
 @dataclass
@@ -67,6 +75,18 @@ def chunk_text(text: str, max_chars: int) -> list[str]:
         chunks[-1].append(p)
         size += len(p) + 2
     return ["\n\n".join(c) for c in chunks if c]
+
+
+def _salvage(schema: type[M], exc: BackendError) -> M | None:
+    """The complete items of a truncated or slightly malformed answer by ids (grounding checks
+    them like any other); None for other answers, or when nothing complete is left."""
+    if not issubclass(schema, IdExtraction):
+        return None
+    data = salvage_extraction(getattr(exc, "last_completion", None))
+    try:
+        return None if data is None else schema.model_validate(data.model_dump())
+    except ValidationError:
+        return None
 
 
 def _line(text: str) -> str:
@@ -153,7 +173,10 @@ class Extractor:
             )
         except BackendError as exc:
             self.stats.model_calls += exc.attempts  # failed calls are paid for too
-            raise
+            salvaged = _salvage(schema, exc)
+            if salvaged is None:
+                raise
+            return salvaged
         self.stats.model_calls += response.usage.calls or 1
         self.stats.prompt_tokens += response.usage.prompt_tokens
         self.stats.completion_tokens += response.usage.completion_tokens
@@ -177,7 +200,12 @@ class Extractor:
         figures: list[str] = []
         event = ""
         for chunk in sentence_chunks(ev, self.settings.chunk_chars):
-            data = self.call(ev.doc.id, self.prompt, ev.doc.sha256, self.messages(ev, chunk), self.schema)
+            in_chunk = set(chunk)
+            schema = id_schema(
+                min(MAX_KEY_SENTENCES, sum(1 for k in chunk if is_claim_sentence(ev, k))),
+                sum(1 for k, _ in ev.mentions if k in in_chunk),
+            )
+            data = self.call(ev.doc.id, self.prompt, ev.doc.sha256, self.messages(ev, chunk), schema)
             key_sentences.extend(data.key_sentences)
             figures.extend(data.figures)
             event = event or data.event

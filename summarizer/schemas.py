@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
 
 
 def _compact(schema: dict[str, Any]) -> None:
@@ -81,11 +82,11 @@ def _item(prefix: str, v: object) -> str | None:
     if isinstance(v, dict):
         ref = _ref(prefix, v.get("id"))
         label = next((x for k, x in v.items() if k != "id" and isinstance(x, str)), "")
-        return f"{ref}: {label}" if isinstance(ref, str) and re.fullmatch(rf"{prefix}\d+", ref) else None
+        return f"{ref}: {' '.join(label.split()[:5])}" if isinstance(ref, str) and re.fullmatch(rf"{prefix}\d+", ref) else None
     m = _ITEM.match(v) if isinstance(v, str) else None
     if m is None or (m.group(1) and m.group(1).upper() != prefix):
         return None
-    return f"{prefix}{int(m.group(2))}: {m.group(3)}"
+    return f"{prefix}{int(m.group(2))}: {' '.join(m.group(3).split()[:5])}"
 
 
 def _items(prefix: str, v: object) -> object:
@@ -94,28 +95,41 @@ def _items(prefix: str, v: object) -> object:
     return [x for x in (_item(prefix, item) for item in v) if x is not None]
 
 
+# A label is at most five words, in the grammar itself: a small model cannot copy its sentence.
+KeyItem = Annotated[str, StringConstraints(pattern=r"^S[0-9]+: [^ ]*( [^ ]+){0,4}$")]
+FigureItem = Annotated[str, StringConstraints(pattern=r"^F[0-9]+: [^ ]*( [^ ]+){0,4}$")]
+KEYS_DOC = '"S<id>: topic in 2-4 words", most important first.'
+FIGURES_DOC = '"F<id>: what it measures, 2-4 words".'
+
+
+def _cut(v: object, limit: int | None) -> object:
+    """A list longer than the schema allows keeps its first items (most important first)."""
+    return v[:limit] if isinstance(v, list) and limit is not None else v
+
+
 class IdExtraction(_Model):
     """One article's key sentences, figure measures and event, by id."""
 
     # Each item is one short string ("S3: rifle deal"): an answer of labels, not of JSON keys.
 
-    key_sentences: list[Annotated[str, StringConstraints(pattern=r"^S[0-9]+: .*$")]] = Field(
-        max_length=12, description='"S<id>: topic in 2-4 words", most important first.'
-    )
-    figures: list[Annotated[str, StringConstraints(pattern=r"^F[0-9]+: .*$")]] = Field(
-        max_length=60, description='"F<id>: what it measures, 2-4 words".'
-    )
+    key_sentences: list[KeyItem] = Field(max_length=12, description=KEYS_DOC)
+    figures: list[FigureItem] = Field(max_length=60, description=FIGURES_DOC)
     event: str = Field(description='"who; what; when".')
 
     @field_validator("key_sentences", mode="before")
     @classmethod
     def _keys(cls, v: object) -> object:
-        return _items("S", v)
+        return _cut(_items("S", v), cls._limit("key_sentences"))
 
     @field_validator("figures", mode="before")
     @classmethod
     def _figures(cls, v: object) -> object:
-        return _items("F", v)
+        return _cut(_items("F", v), cls._limit("figures"))
+
+    @classmethod
+    def _limit(cls, name: str) -> int | None:
+        """The list's max_length in this (possibly per-request) schema."""
+        return next((m.max_length for m in cls.model_fields[name].metadata if hasattr(m, "max_length")), None)
 
     @field_validator("event", mode="before")
     @classmethod
@@ -133,6 +147,17 @@ class IdExtraction(_Model):
     def event_label(self) -> EventLabel:
         parts = [p.strip() for p in self.event.split(";")] + ["", "", ""]
         return EventLabel(who=parts[0], what=parts[1], when="; ".join(p for p in parts[2:] if p))
+
+
+@lru_cache(maxsize=256)
+def id_schema(max_keys: int, max_figures: int) -> type[IdExtraction]:
+    """IdExtraction for one request: no more items than the document has sentences and figures
+    (under a grammar, a small model otherwise invents ids until the list is full)."""
+    return create_model(
+        "IdExtraction", __base__=IdExtraction,
+        key_sentences=(list[KeyItem], Field(max_length=max_keys, description=KEYS_DOC)),
+        figures=(list[FigureItem], Field(max_length=max_figures, description=FIGURES_DOC)),
+    )  # fmt: skip
 
 
 class MeasureGroup(_Model):

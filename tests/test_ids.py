@@ -3,12 +3,14 @@ alignment before any group reaches the candidates."""
 
 from __future__ import annotations
 
+import re
+
 from summarizer.align import StoryDoc, apply, render, verify
 from summarizer.documents import load_text
 from summarizer.evidence import DocEvidence, analyze, candidates
 from summarizer.grounding import Grounded, GroundingReport, ground, measure_fits
 from summarizer.quantities import find_mentions
-from summarizer.schemas import Alignment, IdExtraction, salvage_extraction
+from summarizer.schemas import Alignment, IdExtraction, id_schema, salvage_extraction
 
 A = (
     "Acme grows in Pune\n\n"
@@ -86,8 +88,11 @@ def test_answer_items_are_short_strings_read_leniently() -> None:
                  figures=["F2: deal value"], event="India, Russia; defence pacts; 6 December")  # fmt: skip
     assert [(k.id, k.topic) for k in got.keys()] == [("S3", "rifle deal"), ("S4", "cost"), ("S5", "date"), ("S6", "x")]
     assert got.event_label().what == "defence pacts" and got.event_label().when == "6 December"
-    schema = IdExtraction.model_json_schema()["properties"]
-    assert schema["key_sentences"]["items"] == {"pattern": "^S[0-9]+: .*$", "type": "string"}
+    schema = id_schema(3, 2).model_json_schema()["properties"]  # per request: no more items than exist
+    assert (schema["key_sentences"]["maxItems"], schema["figures"]["maxItems"]) == (3, 2)
+    pattern = re.compile(schema["key_sentences"]["items"]["pattern"])  # labels of five words at most
+    assert pattern.match("S3: rifle deal value") and not pattern.match("S3: " + "word " * 8)
+    assert got.keys()[0].topic == "rifle deal" and len(answer(key_sentences=["S1: " + "w " * 9]).keys()[0].topic.split()) == 5
 
 
 def story() -> tuple[list[StoryDoc], list[DocEvidence]]:

@@ -60,11 +60,11 @@ def test_grounding_keeps_true_and_drops_invented(tmp_path: Path) -> None:
     backend = QueueBackend(responder=_ids)
     brief = summarize([("a", TEXT_A), ("b", TEXT_B)], settings(tmp_path), backend=backend)
     g = brief.run.grounding
-    assert g.proposed == 7
+    # document a has one reporting sentence and two figures: the request's schema allows no more
+    # items, so the answer is cut to its first ones (the other checks: tests/test_ids.py)
+    assert g.proposed == 3
     assert g.grounded == 2
-    assert g.dropped == {"unknown_sentence_id": 1, "duplicate": 1, "not_a_reporting_sentence": 1,
-                         "unknown_figure_id": 1, "measure_unit_mismatch": 1,
-                         "event_name_not_in_source": 1}  # fmt: skip
+    assert g.dropped == {"unknown_figure_id": 1, "event_name_not_in_source": 1}
     assert (brief.run.contribution.key_sentences, brief.run.contribution.figure_labels) == (1, 1)
     # document b failed at the model, but the evidence layer still used it
     status = {s.id: s.status for s in brief.sources}
