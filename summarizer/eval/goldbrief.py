@@ -58,7 +58,8 @@ def _words(text: str) -> set[str]:
 
 def _figures_in(figures: Sequence[str]) -> Callable[[str], bool]:
     """Does a text hold every one of these figures (same magnitude and unit)?"""
-    wanted = [q for f in figures for q in quantities(f)]
+    # the same figures the evidence check looks for: a unit or digits ("second" is a word)
+    wanted = [q for f in figures for q in quantities(f) if q.unit or any(c.isdigit() for c in q.text)]
     return lambda text: all(any(w.same(q) for q in quantities(text)) for w in wanted)
 
 
@@ -136,12 +137,19 @@ def _fact(
     )
 
 
-def _has_form(forms: Sequence[str]) -> Callable[[str], bool]:
+def _has_form(forms: Sequence[str], literal: bool = False) -> Callable[[str], bool]:
     def accept(text: str) -> bool:
         low = " ".join(text.lower().split())
-        return any(f.lower() in low or (quantities(f) and _figures_in([f])(text)) for f in forms)
+        return any(f.lower() in low or (not literal and quantities(f) and _figures_in([f])(text)) for f in forms)
 
     return accept
+
+
+def _value_span(text: str, source: str, measure: str, forms: Sequence[str]) -> Span | None:
+    """A window that writes one of the forms as given; else one that states its figure."""
+    return find_span(text, source, measure, _has_form(forms, literal=True)) or find_span(
+        text, source, measure, _has_form(forms)
+    )
 
 
 def _discrepancy(
@@ -153,7 +161,7 @@ def _discrepancy(
             span
             for src in gv.sources
             if src in texts
-            and (span := find_span(texts[src], src, gd.measure, _has_form(gv.forms))) is not None
+            and (span := _value_span(texts[src], src, gd.measure, gv.forms)) is not None
         ]
         values.append(
             DiscrepancyValue(
