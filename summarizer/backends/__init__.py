@@ -4,6 +4,8 @@ the embedded model if it is installed, then the deterministic layer alone (None)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from summarizer.backends.base import (
     Backend,
     ExtractionRequest,
@@ -16,7 +18,7 @@ from summarizer.backends.base import (
 from summarizer.errors import BackendUnavailable, ConfigError
 from summarizer.settings import Settings
 
-__all__ = ["Backend", "ExtractionRequest", "ExtractionResponse", "Usage", "resolve_backend"]
+__all__ = ["BACKENDS", "Backend", "ExtractionRequest", "ExtractionResponse", "Usage", "resolve_backend"]
 
 
 def resolve_backend(settings: Settings) -> Backend | None:
@@ -30,32 +32,36 @@ def resolve_backend(settings: Settings) -> Backend | None:
             choice = "llama" if (settings.model_path or available()) else "none"
     if choice == "none":
         return None
-    if choice == "openai":
-        if not settings.base_url and not settings.api_key:
-            raise ConfigError(
-                "the openai backend needs --base-url (or SUMMARIZER_BASE_URL) or an API key"
-            )
-        model = settings.model or "gpt-4o-mini"
+    build = BACKENDS.get(choice)
+    if build is None:
+        raise ConfigError(f"unknown backend {choice!r}; choose from none, {', '.join(BACKENDS)}")
+    return build(settings)
 
-        def build_openai() -> Backend:
-            from summarizer.backends.openai_compat import OpenAIBackend
 
-            return OpenAIBackend(
-                model=model,
-                base_url=settings.base_url,
-                api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-                mode=settings.mode,
-                timeout=settings.timeout,
-                max_retries=settings.max_retries,
-                validation_retries=settings.validation_retries,
-            )
+def _openai(settings: Settings) -> Backend:
+    """Any OpenAI-compatible endpoint: capable (it writes the overview and aligns stories)."""
+    if not settings.base_url and not settings.api_key:
+        raise ConfigError("the openai backend needs --base-url (or SUMMARIZER_BASE_URL) or an API key")
+    model = settings.model or "gpt-4o-mini"
 
-        return LazyBackend(
-            "openai", model, settings.base_url,
-            endpoint_identity(model, settings.base_url, settings.mode), build_openai,
-            capable=True, default_max_tokens=4096,
-        )  # fmt: skip
-    return _embedded(settings, explicit=settings.backend == "llama")
+    def build_openai() -> Backend:
+        from summarizer.backends.openai_compat import OpenAIBackend
+
+        return OpenAIBackend(
+            model=model,
+            base_url=settings.base_url,
+            api_key=settings.api_key.get_secret_value() if settings.api_key else None,
+            mode=settings.mode,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            validation_retries=settings.validation_retries,
+        )
+
+    return LazyBackend(
+        "openai", model, settings.base_url,
+        endpoint_identity(model, settings.base_url, settings.mode), build_openai,
+        capable=True, default_max_tokens=4096,
+    )  # fmt: skip
 
 
 def _embedded(settings: Settings, explicit: bool) -> Backend:
@@ -87,3 +93,12 @@ def _embedded(settings: Settings, explicit: bool) -> Backend:
         "llama", path.name, None, gguf_identity(path), build_llama, capable=False,
         default_max_tokens=MAX_TOKENS,
     )  # fmt: skip
+
+
+BACKENDS: dict[str, Callable[[Settings], Backend]] = {
+    "openai": _openai,
+    "llama": lambda settings: _embedded(settings, explicit=settings.backend == "llama"),
+}
+"""The backends by name: a new backend is a module in this package and one line here. Each
+builder returns a LazyBackend that declares what it can do (``capable``: writes the overview
+and runs the story alignment) and imports its SDK only when first used."""
