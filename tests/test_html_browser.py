@@ -32,6 +32,7 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not in
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 def _driver(profile: Path, javascript: bool = True) -> Any:
@@ -165,6 +166,8 @@ def test_claim_link_jumps_to_its_span(browser: Any, seeds_page: Path) -> None:
     d.execute_script("arguments[0].scrollIntoView({block: 'center'})", chip)
     chip.click()
     assert d.execute_script("return location.hash") == "#" + target
+    # the page's hashchange handler marks the span; on a busy machine it runs a moment later
+    WebDriverWait(d, 10).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "mark.hit"))
     hits = d.find_elements(By.CSS_SELECTOR, "mark.hit")
     assert hits and all(target in (h.get_attribute("data-spans") or "").split() for h in hits)
     _check_marks(hits, _texts(SEEDS))
