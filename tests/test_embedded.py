@@ -86,7 +86,11 @@ def test_cli_default_backend_is_embedded_and_says_cached(tmp_path: Path) -> None
            "--cache-dir", str(tmp_path / "c"), "--max-tokens", "256"]  # fmt: skip
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
     first = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
-    assert first.returncode in (0, 5), first.stderr
+    # 4: the model's one answer failed (llama.cpp sometimes rejects its own constrained output
+    # with HTTP 500); the brief is still written from the evidence layer and the failure is one
+    # warning line, never a traceback
+    assert first.returncode in (0, 4, 5), first.stderr
+    assert "Traceback" not in first.stderr
     assert "backend llama" in first.stderr
     assert out.read_text().startswith("# Brief")
     if first.returncode == 0:
