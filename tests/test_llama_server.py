@@ -147,7 +147,7 @@ def test_cli_reaches_llama_cpp_server_through_the_openai_backend(llama_server: L
     r = subprocess.run(
         [sys.executable, "-m", "summarizer", "brief", str(SHORT), "-o", str(out), "--backend", "openai",
          "--base-url", llama_server.base_url, "--model", llama_server.model, "--overview", "facts",
-         "--max-tokens", "256", "--no-cache"],
+         "--max-tokens", "256", "--no-cache", "--timeout", "900", "--max-retries", "0"],
         capture_output=True, text=True, timeout=900, env=env,
     )  # fmt: skip
     assert r.returncode in (0, 5), r.stderr
