@@ -171,11 +171,16 @@ def xllamacpp_model(docs: list[DocEvidence], model: Path, limit: int, max_tokens
             body = {"messages": msgs, "max_tokens": max_tokens, "temperature": 0.0, "seed": 0,
                     "response_format": {"type": "json_schema",
                                         "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema()}}}  # fmt: skip
-            result = server.handle_chat_completions(body)
+            try:
+                result = server.handle_chat_completions(body)
+            except RuntimeError as exc:  # the runtime refused the output: no usage to report
+                row[f"{name}_error"] = str(exc)[:120]
+                continue
             row[f"{name}_tokens"] = result["usage"]["completion_tokens"]
             row[f"{name}_finish"] = result["choices"][0]["finish_reason"]
         print(f"tokens: {row}", file=sys.stderr)
-        rows.append(row)
+        if "old_tokens" in row and "new_tokens" in row:
+            rows.append(row)
     return {"model": model.name, "runtime": "xllamacpp", "max_tokens": max_tokens, **summarise(rows, ("tokens",))}
 
 
