@@ -28,7 +28,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -46,9 +46,17 @@ class Stats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     max_in_flight: int = 0
+    bytes_by_schema: dict[str, int] = field(default_factory=dict)
+    """Request bytes per response schema name (IdExtraction, Alignment, ...; "none" without one)."""
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def _schema_name(request: dict[str, Any]) -> str:
+    fmt = request.get("response_format")
+    schema = fmt.get("json_schema") if isinstance(fmt, dict) else None
+    return str(schema.get("name", "none")) if isinstance(schema, dict) else "none"
 
 
 def estimate_tokens(text: str) -> int:
@@ -178,6 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
             with ep.lock:  # counted before the client can see the answer: no reset race
                 ep.stats.calls += 1
                 ep.stats.request_bytes += len(raw)
+                name = _schema_name(request)
+                ep.stats.bytes_by_schema[name] = ep.stats.bytes_by_schema.get(name, 0) + len(raw)
                 ep.stats.response_bytes += len(data)
                 ep.stats.prompt_tokens += body["usage"]["prompt_tokens"]
                 ep.stats.completion_tokens += body["usage"]["completion_tokens"]

@@ -43,6 +43,8 @@ class StoryDoc:
 class Verified:
     measure_groups: list[list[tuple[str, int]]] = field(default_factory=list)
     """Each group: (doc id, mention index) of figures stating one measure."""
+    measure_names: list[str] = field(default_factory=list)
+    """The measure each of ``measure_groups`` states, as the model named it."""
     fact_groups: list[list[tuple[str, int]]] = field(default_factory=list)
     """Each group: (doc id, sentence index) of sentences stating one fact."""
     set_apart: list[SetApart] = field(default_factory=list)
@@ -150,6 +152,7 @@ def _verify_measures(answer: Alignment, docs: Sequence[StoryDoc], out: Verified)
             continue
         used.update(members)
         out.measure_groups.append([(docs[d].ev.doc.id, docs[d].ev.mentions[j][1].start) for d, j in members])
+        out.measure_names.append(" ".join(group.measure.split()))
 
 
 def _prune_fact(members: list[tuple[int, int]], docs: Sequence[StoryDoc], dropped: Counter[str]) -> list[tuple[int, int]]:
@@ -228,10 +231,11 @@ def apply(verified: Verified, cands: Sequence[Candidate]) -> Applied:
         if c.kind in ("event", "context"):
             claims_at.setdefault((c.doc, c.sentence), []).append(c)
     out = Applied()
-    for k, group in enumerate(verified.measure_groups, 1):
+    for k, (group, name) in enumerate(zip(verified.measure_groups, verified.measure_names, strict=True), 1):
         hit = [figure_at[ref] for ref in group if ref in figure_at]
         for c in hit:
             c.measure_group = f"M{k}"
+            c.measure_name = name
         out.measure_groups += len(hit) >= 2
         out.figures += len(hit)
     for k, group in enumerate(verified.fact_groups, 1):

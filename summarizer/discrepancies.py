@@ -13,7 +13,7 @@ from summarizer.compare import agree
 from summarizer.evidence import Candidate
 from summarizer.figures import FigureGroup
 from summarizer.similarity import TfIdf
-from summarizer.text import STOPWORDS, stem
+from summarizer.text import STOPWORDS, content_words, stem
 from summarizer.units import UNITS_WORDS
 
 
@@ -61,10 +61,37 @@ TOPIC_EXTRA_WORDS = 2
 TOPIC_WINDOW = 60  # characters either side of the figure; measured on the dev stories
 
 
+MODEL_NAME_MIN_DOCS = 2  # a model's name for the measure, given for figures of this many sources
+
+
+def model_topic(members: Sequence[Candidate]) -> str:
+    """The measure as the model named it: a verified alignment group's name, else the label its
+    per-document answers gave most of the group's figures (at least MODEL_NAME_MIN_DOCS sources
+    agreeing, so one wrong label does not name the measure); '' when there is none."""
+    for attr in ("measure_name", "measure_label"):
+        docs_of: dict[str, set[str]] = {}
+        written: dict[str, str] = {}
+        for c in members:
+            name = getattr(c, attr)
+            if name and re.search(r"[A-Za-z]{3}", name):
+                key = " ".join(stem(w) for w in content_words(name))
+                docs_of.setdefault(key, set()).add(c.doc)
+                written.setdefault(key, name)
+        if docs_of:
+            key = max(docs_of, key=lambda k: len(docs_of[k]))
+            if len(docs_of[key]) >= MODEL_NAME_MIN_DOCS and 2 * len(docs_of[key]) > len({c.doc for c in members if getattr(c, attr)}):
+                return written[key]
+    return ""
+
+
 def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
-    """The measure's name: the phrase the sources use next to the figure, led by the words
-    most of the group's sentences share that are rarest in the story ('S-400 missile deal
-    signed', not 'deal signed'). Never a bare number."""
+    """The measure's name: with a model, the name it gave (model_topic); else the phrase the
+    sources use next to the figure, led by the words most of the group's sentences share that
+    are rarest in the story ('S-400 missile deal signed', not 'deal signed'). Never a bare
+    number."""
+    named = model_topic(members)
+    if named:
+        return named
     phrase = figure_topic(members)
     docs = {c.doc for c in members}
     seen_in: dict[str, set[str]] = {}

@@ -46,6 +46,10 @@ class Candidate:
     labels: list[str] = field(default_factory=list)
     """Topic words a grounded model claim gave this figure ('deal value'): they help group the
     same measure told in different words across sources."""
+    measure_label: str = ""
+    """The measure a model's grounded answer gave this figure, in its words ('deal value')."""
+    measure_name: str = ""
+    """The measure a verified cross-document alignment named for this figure's group."""
     measure_group: str | None = None
     """Set from a verified cross-document alignment: figures sharing it state the same measure
     (merge groups them together, never with figures of another measure group)."""

@@ -126,6 +126,7 @@ def _use_answer(run: Run, ev: DocEvidence, answer: Grounded, cands: list[Candida
         figure = figure_at.get((ev.doc.id, ev.mentions[j][1].start))
         if figure is not None:
             figure.labels.extend(content_words(measure))
+            figure.measure_label = figure.measure_label or " ".join(measure.split())
 
 
 def extract_and_ground(run: Run, docs: Sequence[DocEvidence]) -> Extraction:
