@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
 from summarizer.compare import agree
 from summarizer.evidence import Candidate
-from summarizer.figures import FigureGroup
+from summarizer.figures import FigureGroup, state
 from summarizer.similarity import TfIdf
 from summarizer.text import STOPWORDS, content_words, stem
 from summarizer.units import UNITS_WORDS
@@ -84,6 +84,26 @@ def model_topic(members: Sequence[Candidate]) -> str:
     return ""
 
 
+STATE_NAMES = {
+    "dead": "death toll", "injured": "injured", "missing": "missing", "rescued": "rescued",
+    "displaced": "displaced", "in-hospital": "in hospital", "infected": "infected", "arrested": "arrested",
+}  # fmt: skip
+
+
+def state_topic(members: Sequence[Candidate]) -> str:
+    """What a count of people counts ('death toll', 'missing') or whose age a figure is
+    ('age of man'), when most of the group's mentions say it; else ''."""
+    states = Counter(s for c in members for s in state(c))
+    if not states:
+        return ""
+    top, n = states.most_common(1)[0]
+    if 2 * n < len(members):
+        return ""
+    if top.startswith("age:"):
+        return f"age of {top[4:]}".strip() if top[4:] else "age"
+    return STATE_NAMES.get(top, "")
+
+
 def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
     """The measure's name: with a model, the name it gave (model_topic); else the phrase the
     sources use next to the figure, led by the words most of the group's sentences share that
@@ -92,7 +112,10 @@ def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
     named = model_topic(members)
     if named:
         return named
+    counted = state_topic(members)
     phrase = figure_topic(members)
+    if counted:
+        return counted if stem(counted.split()[-1]) in {stem(w.lower()) for w in phrase.split()} else f"{counted}: {phrase}"
     docs = {c.doc for c in members}
     seen_in: dict[str, set[str]] = {}
     first_at: dict[str, tuple[int, str]] = {}

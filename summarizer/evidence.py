@@ -46,6 +46,9 @@ class Candidate:
     labels: list[str] = field(default_factory=list)
     """Topic words a grounded model claim gave this figure ('deal value'): they help group the
     same measure told in different words across sources."""
+    occasion: str = ""
+    """Another year its sentence names than the document's own ('signed him in 2018 for 9.8
+    crore'): the figure may belong to that earlier or later occasion."""
     measure_label: str = ""
     """The measure a model's grounded answer gave this figure, in its words ('deal value')."""
     measure_name: str = ""
@@ -339,6 +342,25 @@ def figure_topic(sentence: str, offset: int, raw: str) -> tuple[str, list[str]]:
     return topic, before + after
 
 
+def _year_of(v: Value) -> int | None:
+    n = int(v.value or 0)
+    y = n if v.unit == "year" else n // 10000 if v.unit == "date" else 0
+    return y if 1900 <= y <= 2100 else None
+
+
+OCCASION_WORDS = 8  # a year this close to the figure, in its clause, dates it
+
+
+def _same_clause(text: str, a: Mention, b: Mention) -> bool:
+    between = text[min(a.end, b.end) : max(a.start, b.start)]
+    return len(between.split()) <= OCCASION_WORDS and not re.search(r";|\b(?:and|but|while|whereas)\b", between)
+
+
+def _doc_year(ev: DocEvidence) -> int | None:
+    m = re.search(r"\b(19|20)\d\d\b", ev.meta.get("date") or "")
+    return int(m.group(0)) if m else None
+
+
 def candidates(ev: DocEvidence) -> list[Candidate]:
     """The evidence layer's own claims: each figure, each quote, each reporting sentence."""
     doc = ev.doc
@@ -358,10 +380,15 @@ def candidates(ev: DocEvidence) -> list[Candidate]:
                 position=idx / n, sentence=idx,
             )  # fmt: skip
         )
+    year = _doc_year(ev)
     for idx, m in ev.mentions:
         sp = ev.sentences[idx]
         if m.value.unit == "date" and len(sp.text.split()) < 6:
             continue
+        occasion = {
+            y for k, o in ev.mentions
+            if k == idx and o is not m and (y := _year_of(o.value)) and year and y < year and _same_clause(doc.text, m, o)
+        }  # fmt: skip
         topic, ctx = figure_topic(sp.text, m.start - sp.start, m.raw)
         para_words = [
             w
@@ -382,6 +409,7 @@ def candidates(ev: DocEvidence) -> list[Candidate]:
                 sentence=idx,
                 context=ctx,
                 paragraph=para_words,
+                occasion=",".join(str(y) for y in sorted(occasion)),
             )
         )
     for q in ev.quotes:

@@ -27,7 +27,7 @@ from summarizer.similarity import (
     candidate_pairs,
     unit,
 )
-from summarizer.text import content_words
+from summarizer.text import STOPWORDS, content_words
 from summarizer.units import is_money
 
 # Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
@@ -36,6 +36,8 @@ SAME_DOC_SIMILARITY = 0.5
 VALUE_AGREEMENT_BONUS = 0.4
 CONFLICT_SIMILARITY = 0.4
 LABEL_WEIGHT = 4.0
+STATE_BONUS = 0.3  # morbi (dev): "toll at 132" and "killing 141 people" share no other word
+STATE_WEIGHT = 2.0  # about what a shared rare word next to the figure weighs
 LABEL_SHARE = 0.6
 NEAR_WINDOW = 1.1  # candidates for stage 3, before the rounding check
 MAX_SPREAD = 100.0  # seeds: "$500,000" vs "$500 million" is one contract told alike (sim 0.9)
@@ -75,6 +77,8 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
                 v[t] = v.get(t, 0.0) + w
         for t, w in tfidf.vector(c.paragraph, 0.4).items():
             v[t] = v.get(t, 0.0) + w
+        for st in state(c):
+            v[f"@state:{st}"] = v.get(f"@state:{st}", 0.0) + STATE_WEIGHT
         if c.labels:
             for t, w in tfidf.vector([f"@{x}" for x in c.labels], LABEL_WEIGHT).items():
                 v[t] = v.get(t, 0.0) + w
@@ -127,6 +131,7 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     matrix = Rows(vecs)
     relations = [_relation(c) for c in figs]
     roles = [role(c) for c in figs]
+    states = [state(c) for c in figs]
     dims = [_dimension(c.quantity) for c in figs if c.quantity is not None]
     by_dim: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(dims):
@@ -146,13 +151,15 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             li, lj = set(figs[i].labels), set(figs[j].labels)
             if li and lj:  # both labelled by a model: its words for the measure weigh most
                 sim = LABEL_SHARE * len(li & lj) / len(li | lj) + (1 - LABEL_SHARE) * sim
+            if states[i] and states[i] == states[j] and not next(iter(states[i])).startswith("age"):
+                sim += STATE_BONUS  # both count the dead (or the missing...): the same measure, told any way
             raw[(i, j)] = sim
             qi, qj = figs[i].quantity, figs[j].quantity
             assert qi is not None and qj is not None
             gi, gj = figs[i].measure_group, figs[j].measure_group
             if gi is not None and gj is not None:  # a verified alignment decides
                 raw[(i, j)] = sim = 1.0 if gi == gj else -10.0
-            elif roles[i] != roles[j]:
+            elif roles[i] != roles[j] or _apart(states[i], states[j]) or _apart(figs[i].occasion, figs[j].occasion):
                 raw[(i, j)] = sim = -1.0  # "$64.5 billion including debt" is not "$59.5 billion"
             elif spread(qi, qj) > MAX_SPREAD and sim < SAME_MEASURE_SIMILARITY:
                 sim = -1.0  # a thousand times more is another measure unless told the same way
@@ -298,6 +305,57 @@ def role(c: Candidate) -> frozenset[str]:
     if "a year" in " ".join(after[:2]) or " ".join(after[:2]) in ("a month", "a day"):
         roles.add("per-" + after[1])
     return frozenset(roles)
+
+
+STATE_WORDS = {
+    **dict.fromkeys(("killed", "killing", "kills", "kill", "died", "dies", "dead", "death", "deaths",
+                     "toll", "lives", "bodies", "fatalities", "perished", "drowned"), "dead"),
+    **dict.fromkeys(("injured", "injuring", "injuries", "hurt", "wounded"), "injured"),
+    **dict.fromkeys(("missing", "unaccounted"), "missing"),
+    **dict.fromkeys(("rescued", "saved"), "rescued"),
+    **dict.fromkeys(("evacuated", "displaced", "homeless", "relocated"), "displaced"),
+    **dict.fromkeys(("hospital", "hospitalised", "hospitalized", "admitted"), "in-hospital"),
+    **dict.fromkeys(("infected", "positive", "infections"), "infected"),
+    **dict.fromkeys(("arrested", "detained"), "arrested"),
+}  # fmt: skip
+"""What a count of people counts, in any news story: the dead, the injured, the missing, the
+rescued... Two counts in different states are different measures ('132 killed', '2 missing')."""
+_CLAUSE_END = {"and", "while", "but", "whereas", "with", "besides", ",", ";", ":"}
+_AGE = re.compile(r"(?:year|yr)s?[-\u2011 ]old\s+([a-z]+)", re.I)
+
+
+def state(c: Candidate) -> frozenset[str]:
+    """The state the figure counts people in (STATE_WORDS), read in its own clause, nearest
+    first; and for an age ('a 47-year-old man'), whose age it is."""
+    assert c.quantity_span is not None
+    at = c.quantity_span.start - c.span.start
+    end = at + len(c.quantity_span.text)
+    age = _AGE.match(c.span.text[at + len(re.match(r"[\w.,]*", c.quantity_span.text).group(0)) :].lstrip("- \u2011"))  # type: ignore[union-attr]
+    if age or re.search(r"\baged\s*$", c.span.text[:at]):
+        noun = age.group(1).lower() if age else ""
+        if noun in STOPWORDS or noun.endswith(("ed", "ing")):
+            noun = ""  # "a 49-year-old named ...": whose age is not said here
+        return frozenset({f"age:{noun}"})
+    found: list[tuple[int, str]] = []
+    for d, tok in enumerate(re.findall(r"[a-z]+|[,;:]", c.span.text[end:].lower())[:_ROLE_WINDOW + 1], 1):
+        if tok in _CLAUSE_END:
+            break
+        if tok in STATE_WORDS:
+            found.append((d, STATE_WORDS[tok]))
+    for d, tok in enumerate(reversed(re.findall(r"[a-z]+|[,;:]", c.span.text[:at].lower())[-_ROLE_WINDOW - 1 :]), 1):
+        if tok in _CLAUSE_END:
+            break
+        if tok in STATE_WORDS:
+            found.append((d, STATE_WORDS[tok]))
+    return frozenset({min(found)[1]}) if found else frozenset()
+
+
+def _apart(a: frozenset[str] | str, b: frozenset[str] | str) -> bool:
+    """Both say what they count (or which occasion), and not the same; an age of nobody in
+    particular ('age:') fits any age."""
+    if isinstance(a, frozenset) and isinstance(b, frozenset) and (a == {"age:"} or b == {"age:"}):
+        return not all(x.startswith("age:") for x in a | b)
+    return bool(a) and bool(b) and a != b
 
 
 _RELATIONS = {

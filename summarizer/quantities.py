@@ -257,7 +257,30 @@ def find_mentions(text: str) -> list[Mention]:
         out.append(mention)
         taken.append((mention.start, mention.end))
     out.sort(key=lambda x: x.start)
-    return _pair_alternatives(text, out)
+    return _pair_alternatives(text, _not_labels(text, out))
+
+
+_BARE = re.compile(r"[0-9]{1,3}")
+_LIST_GAP = re.compile(r"^(?:,\s*|\s*,?\s*and\s+|\s*(?:to|-|–)\s*)$")
+_MARKER = re.compile(r"(?:^|\n)[ \t]*$")
+
+
+def _not_labels(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Drop numbers that name rather than measure: a list item's marker ('2. Repair work had
+    ended') and the members of a run of three or more bare numbers ('wards 1, 2, 3, 12 and 14')."""
+    bare = [m.value.unit == "count" and m.value.qualifier == "exact" and bool(_BARE.fullmatch(m.raw)) for m in mentions]
+    drop: set[int] = set()
+    run: list[int] = []
+    for i, m in enumerate(mentions):
+        if bare[i] and _MARKER.search(text[: m.start]) and re.match(r"[.)]\s", text[m.end : m.end + 2]):
+            drop.add(i)
+        if bare[i] and run and bare[run[-1]] and _LIST_GAP.match(text[mentions[run[-1]].end : m.start]):
+            run.append(i)
+        else:
+            drop.update(run if len(run) >= 3 else [])
+            run = [i] if bare[i] else []
+    drop.update(run if len(run) >= 3 else [])
+    return [m for i, m in enumerate(mentions) if i not in drop]
 
 
 def _time_mention(m: re.Match[str]) -> Mention | None:
@@ -275,6 +298,12 @@ def _time_mention(m: re.Match[str]) -> Mention | None:
     raw = m.group(0)[start - m.start() :].rstrip()
     qualifier = "about" if m.group("qual") else "exact"
     return Mention(start, start + len(raw), raw, make_value(raw, hour * 60 + minute, "time", qualifier))
+
+
+_RISEN = re.compile(r"\b(?:gone|go|goes|going|went|risen|rose|rises|climbed|shot|moved|jumped)\s+$", re.I)
+
+
+_SPREAD = re.compile(r"\b(?:spread|spreading|stretched|stretching|scattered|distributed|spanning)\s+$", re.I)
 
 
 def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
@@ -300,6 +329,10 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
         q = " ".join(qual_word.lower().split())
         qualifier = dict(QUALIFIERS).get(q, "exact")
         start = m.start("qual")
+        if (q == "up to" and _RISEN.search(text[max(0, start - 12) : start])) or (
+            q == "over" and _SPREAD.search(text[max(0, start - 14) : start])
+        ):
+            qualifier, start = "exact", m.start("num")  # "gone up to 141", "spread over seven wards"
     if cur:
         start = min(start, m.start("cur"))
     # Designations like AK-203, S-400, F-35, COVID-19 are names, not figures.
