@@ -14,7 +14,7 @@ from summarizer.evidence import Candidate
 from summarizer.figures import FigureGroup, state
 from summarizer.similarity import TfIdf
 from summarizer.text import STOPWORDS, content_words, stem
-from summarizer.units import UNITS_WORDS
+from summarizer.units import MONTHS, UNITS_WORDS, is_money
 
 
 def _q(c: Candidate) -> Value:
@@ -116,6 +116,95 @@ def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
     phrase = figure_topic(members)
     if counted:
         return counted if stem(counted.split()[-1]) in {stem(w.lower()) for w in phrase.split()} else f"{counted}: {phrase}"
+    return _with_whose(members, _with_money_noun(members, _lexical_topic(members, tfidf, phrase)))
+
+
+def _near_words(c: Candidate, window: int) -> list[tuple[int, str]]:
+    """(distance in words, word) within ``window`` words of the figure, in its clause."""
+    assert c.quantity_span is not None
+    at = c.quantity_span.start - c.span.start
+    after = re.findall(r"[\w\-\u2011']+|[,;:]", c.span.text[at + len(c.quantity_span.text) :])[:window]
+    before = re.findall(r"[\w\-\u2011']+|[,;:]", c.span.text[:at])[-window:][::-1]
+    out = []
+    for side in (before, after):
+        for d, w in enumerate(side, 1):
+            if w in ",;:" or w.lower() in ("and", "while", "but", "whereas"):
+                break
+            out.append((d, w))
+    return out
+
+
+def _with_money_noun(members: Sequence[Candidate], topic: str) -> str:
+    """A sum of money names what it is (price, fee, value...) when its sources say so near it."""
+    if not any(c.quantity is not None and is_money(c.quantity) for c in members):
+        return topic
+    have = {stem(w.lower()) for w in topic.split()}
+    if have & MONEY_NOUNS:
+        return topic
+    seen = Counter(stem(w.lower()) for c in members for _, w in _near_words(c, TOPIC_ADJACENT_WORDS)
+                   if stem(w.lower()) in MONEY_NOUNS)  # fmt: skip
+    if not seen:
+        return topic
+    noun = seen.most_common(1)[0][0]
+    written = next(w for c in members for _, w in _near_words(c, TOPIC_ADJACENT_WORDS) if stem(w.lower()) == noun)
+    return f"{topic} {written.lower()}".strip()
+
+
+def _with_whose(members: Sequence[Candidate], topic: str) -> str:
+    """The name most of the group's sources give next to the figure ('Starc', 'Mobil') leads
+    the topic: whose price or which company's value it is."""
+    docs = {c.doc for c in members}
+    near: dict[str, set[str]] = {}
+    first: dict[str, tuple[int, str]] = {}
+    for c in members:
+        for d, name in _names_near(c):
+            key = name.split()[-1]  # 'Mitchell Starc' and 'Starc' are one name
+            near.setdefault(key, set()).add(c.doc)
+            if key not in first or d < first[key][0]:
+                first[key] = (d, name)
+    if not near:
+        return topic
+    key = max(near, key=lambda k: (len(near[k]), -first[k][0]))
+    name = first[key][1]
+    if 2 * len(near[key]) < len(docs) or len(near[key]) < min(2, len(docs)) or key.lower() in topic.lower():
+        return topic
+    return f"{name}: {topic}"
+
+
+_NAME = re.compile(r"[A-Z][a-z]+(?:'s|\u2019s)?")
+
+
+def _names_near(c: Candidate) -> list[tuple[int, str]]:
+    """(distance in words, name) for the names (runs of capitalised words: 'Uttar Pradesh') in
+    the figure's clause, within twice TOPIC_ADJACENT_WORDS words of it."""
+    assert c.quantity_span is not None
+    at = c.quantity_span.start - c.span.start
+    limit = TOPIC_ADJACENT_WORDS * 2
+    before = re.split(r"[,;:]|\b(?:and|while|but|whereas)\b", c.span.text[:at])[-1]
+    after = re.split(r"[,;:]|\b(?:and|while|but|whereas)\b", c.span.text[at + len(c.quantity_span.text) :])[0]
+    out = []
+    for m in _NAME_RUN.finditer(before):
+        d = len(before[m.end() :].split()) + 1
+        out.append((d, m.group(0)))
+    for m in _NAME_RUN.finditer(after):
+        out.append((len(after[: m.start()].split()) + 1, m.group(0)))
+    return [
+        (d, re.sub(r"(?:'s|\u2019s)$", "", name)) for d, name in out
+        if d <= limit and name.split()[0].lower() not in STOPWORDS and name.lower().rstrip(".") not in MONTHS
+    ]  # fmt: skip
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?:'s|\u2019s)?")
+TOPIC_ADJACENT_WORDS = 4
+MONEY_NOUNS = {stem(w) for w in (
+    "price", "fee", "cost", "value", "valued", "worth", "deal", "bid", "sum", "amount", "paid", "pay",
+    "budget", "outlay", "investment", "revenue", "profit", "loss", "fine", "compensation", "salary",
+    "wage", "wages", "offer", "contract", "grant", "aid", "funding", "fund", "bill", "debt", "sale",
+)}  # fmt: skip
+"""Nouns that say what a sum of money is, in any story."""
+
+
+def _lexical_topic(members: Sequence[Candidate], tfidf: TfIdf, phrase: str) -> str:
     docs = {c.doc for c in members}
     seen_in: dict[str, set[str]] = {}
     first_at: dict[str, tuple[int, str]] = {}

@@ -149,6 +149,14 @@ def human(n: float) -> str:
     return f"{n:,.3f}".rstrip("0").rstrip(".")
 
 
+def _indian(n: float) -> str:
+    """'24.75 crore' for 2.475e8: an amount written in crore or lakh is shown in them."""
+    for size, word in ((1e7, "crore"), (1e5, "lakh")):
+        if abs(n) >= size:
+            return f"{n / size:,.3f}".rstrip("0").rstrip(".") + f" {word}"
+    return human(n)
+
+
 def make_value(
     raw: str,
     number: float,
@@ -177,7 +185,8 @@ def make_value(
         body = _physical(number, unit) if low is None else f"{_physical(low, unit)}-{_physical(high or low, unit)}"
     else:
         symbol = CURRENCY_SYMBOL.get(unit)
-        body = f"{symbol}{human(number)}" if symbol else f"{unit} {human(number)}"
+        amount = _indian(number) if unit == "INR" and re.search(r"(?i)crore|lakh|\bcr\b", raw) else human(number)
+        body = f"{symbol}{amount}" if symbol else f"{unit} {amount}"
     return Value(
         raw=raw,
         display=(q + body).strip(),
