@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from summarizer.brief import SetApart, Value
+from summarizer.compare import agree
 from summarizer.evidence import Candidate, DocEvidence
-from summarizer.grounding import Grounded, specific_words
+from summarizer.grounding import Grounded, scaled_count, specific_words
 from summarizer.quantities import Mention, is_money
 from summarizer.schemas import Alignment
 from summarizer.text import content_words
@@ -113,8 +114,16 @@ def _prune_measure(
     keep = [x for x in members if mention(x)[1].value.value is not None or mention(x)[1].value.low is not None]
     dims = Counter(_dimension(mention(x)[1].value) for x in keep)
     main = dims.most_common(1)[0][0] if dims else None
-    keep = [x for x in keep if _dimension(mention(x)[1].value) == main]
-    keep = [x for x in keep if _corroborated(x, measure, docs)]
+    keep = [x for x in keep if _dimension(mention(x)[1].value) == main
+            or (main == "money" and scaled_count(mention(x)[1].value))]  # fmt: skip
+    sure = [x for x in keep if _corroborated(x, measure, docs)]
+    # a figure its own answer left unlabelled joins when its value is one a corroborated member
+    # states: the same amount told in the same story is the same measure
+    keep = [
+        x for x in keep
+        if x in sure or (docs[x[0]].answer.measures.get(x[1]) is None
+                         and any(agree(mention(x)[1].value, mention(y)[1].value) is True for y in sure))
+    ]  # fmt: skip
     seen: set[tuple[int, int]] = set()
     out = []
     for x in keep:  # one sentence never states one measure twice: its first figure stays

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from summarizer.brief import Value
 from summarizer.compare import agree, near, rounded_alike, spread
 from summarizer.evidence import Candidate
+from summarizer.grounding import scaled_count
+from summarizer.quantities import make_value
 from summarizer.similarity import (
     Rows,
     TfIdf,
@@ -86,9 +88,23 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
     return out
 
 
+def adopt_currency(figs: Sequence[Candidate]) -> None:
+    """A sum written without its currency ('raised it to 24.75 crore') takes the currency the
+    story gives the same amount elsewhere ('₹24.75 crore'): it is that amount, not a count."""
+    money: dict[float, Value] = {}
+    for c in figs:
+        if c.quantity is not None and is_money(c.quantity) and c.quantity.value:
+            money.setdefault(round(c.quantity.value, 2), c.quantity)
+    for c in figs:
+        q = c.quantity
+        if q is not None and q.value and scaled_count(q) and (m := money.get(round(q.value, 2))) is not None:
+            c.quantity = make_value(q.raw, q.value, m.unit, q.qualifier, q.low, q.high)
+
+
 def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     """Group figure mentions that measure the same thing (see :func:`_group_unique`). The same
     figure in the same sentence in several sources (wire copy) is grouped once, then expanded."""
+    adopt_currency(figs)
     first: dict[tuple[object, ...], int] = {}
     dup_of: list[int] = []
     for i, c in enumerate(figs):

@@ -74,6 +74,14 @@ def figure_context(ev: DocEvidence, sentence: int) -> str:
     return fold(" ".join([ev.meta.get("title", ""), *near])).lower()
 
 
+_SCALE_WORD = re.compile(r"(?i)\d\s*(?:crores?|lakhs?|cr|million|billion|mn|bn|m|b)\b")
+
+
+def scaled_count(value: Value) -> bool:
+    """A count written with a money scale and no currency ('24.75 crore', '$'-less '60bn')."""
+    return value.unit == "count" and bool(_SCALE_WORD.search(value.raw))
+
+
 def measure_fits(measure: str, value: Value) -> bool:
     """False when the label clearly names another kind of quantity than the figure's unit: a
     money label on a count, a count of people on money, a date on a percentage. A label with no
@@ -82,6 +90,8 @@ def measure_fits(measure: str, value: Value) -> bool:
     if not kinds:
         return True
     unit_kinds = {"money"} if is_money(value) else _UNITKIND_WORDS.get(value.unit, set())
+    if scaled_count(value):
+        unit_kinds = unit_kinds | {"money"}  # 'raised it to 24.75 crore': a sum, its currency unsaid
     return bool(kinds & unit_kinds)
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from summarizer.eval.gold import GoldFact, GoldStory, load_gold
 from summarizer.eval.match import Text, form_hit, groups_hit
+from summarizer.eval.normalize import _round, quantities
 from summarizer.eval.words import stem_phrase_in
 
 HOST = "127.0.0.1"
@@ -62,8 +63,14 @@ def fact_topic(fact: GoldFact, text: str = "") -> str:
 
 
 def _matches_any(raw: str, forms: list[str]) -> bool:
+    """A figure as written states one of the forms: as the scorer reads it, or, for a figure
+    written without its currency ('raised it to 24.75 crore'), the same amount, as a reader of
+    the gold labels would tell."""
     text = Text.of(raw)
-    return any(form_hit(f, text) for f in forms)
+    if any(form_hit(f, text) for f in forms):
+        return True
+    bare = [q for q in text.qty if q.unit is None]
+    return any(w.unit is not None and _round(w.value) == _round(q.value) for f in forms for w in quantities(f) for q in bare)
 
 
 def measure_of(gold: GoldStory, source: str, raw: str, sentence: str = "") -> str | None:
