@@ -327,7 +327,11 @@ def _word_quantities(text: str, taken: list[tuple[int, int]]) -> list[Quantity]:
             i = j
             continue
         unit: str | None = None
-        if j < len(tokens):
+        pre = re.search(r"(\S+(?:\s+\S+)?)\s*$", text[max(0, start - 8) : start])
+        prefix = next((p for p in (pre.group(1).lower(), pre.group(1).split()[-1].lower()) if p in _CUR_PREFIX), None) if pre else None
+        if prefix:
+            unit = _CUR_PREFIX[prefix]  # "Rs five lakhs"
+        elif j < len(tokens):
             word = tokens[j][0]
             if word in _CUR_SUFFIX:
                 unit = _CUR_SUFFIX[word]
