@@ -43,7 +43,7 @@ MAX_KEY_SENTENCES = 10
 _ARTICLE_ID = re.compile(r"^Article id: (\S+)$", re.M)
 _SENT = re.compile(r"^S(\d+): (.*)$", re.M)
 _FIG = re.compile(r"^F(\d+) \[(S\d+)\]: (.*)$", re.M)
-_DOC = re.compile(r"^(D\d+) = (\S+)", re.M)
+_DOC = re.compile(r"^(D\d+) = ([^\s;]+)", re.M)
 _AFIG = re.compile(r"^(D\d+)\.(F\d+): (.*) \| .*$", re.M)
 _ASENT = re.compile(r"^(D\d+)\.(S\d+): (.*)$", re.M)
 
