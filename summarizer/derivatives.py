@@ -37,15 +37,17 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
     Only pairs that share several rare content-word trigrams are compared (blocking), so the
     cost grows with the number of near pairs, not with the square of the sources."""
     texts = {ev.doc.id: " ".join(s.text for s in ev.sentences) for ev in evidence}
+    ids = list(texts)
+    pairs = _near_pairs({d: content_words(t) for d, t in texts.items()})
+    near = {d for pair in pairs for d in pair}  # only documents in a near pair are compared
     rows: dict[str, list[int]] = {}
     all_vecs: list[Vector] = []
     for ev in evidence:
-        rows[ev.doc.id] = list(range(len(all_vecs), len(all_vecs) + len(ev.sentences)))
-        all_vecs += [unit(tfidf.vector(bag(s.text))) for s in ev.sentences]
+        if ev.doc.id in near:
+            rows[ev.doc.id] = list(range(len(all_vecs), len(all_vecs) + len(ev.sentences)))
+            all_vecs += [unit(tfidf.vector(bag(s.text))) for s in ev.sentences]
     matrix = Rows(all_vecs)
-    shingle_sets = {d: shingles(t) for d, t in texts.items()}
-    ids = list(texts)
-    pairs = _near_pairs({d: content_words(t) for d, t in texts.items()})
+    shingle_sets = {d: shingles(texts[d]) for d in near}
     score: dict[tuple[str, str], tuple[float, float, float]] = {}
     for a, b in pairs:
         sims = matrix.block(rows[a], rows[b]) if rows[a] and rows[b] else None

@@ -63,9 +63,9 @@ def _dimension(v: Value) -> str:
     return "money" if is_money(v) else v.unit
 
 
-def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
+def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf, states: Sequence[frozenset[str]] | None = None) -> list[Vector]:
     out = []
-    for c in figs:
+    for k, c in enumerate(figs):
         assert c.quantity_span is not None
         local = c.context
         sentence = content_words(c.span.text)
@@ -79,7 +79,7 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf) -> list[Vector]:
                 v[t] = v.get(t, 0.0) + w
         for t, w in tfidf.vector(c.paragraph, 0.4).items():
             v[t] = v.get(t, 0.0) + w
-        for st in state(c):
+        for st in states[k] if states is not None else state(c):
             v[f"@state:{st}"] = v.get(f"@state:{st}", 0.0) + STATE_WEIGHT
         if c.labels:
             for t, w in tfidf.vector([f"@{x}" for x in c.labels], LABEL_WEIGHT).items():
@@ -143,11 +143,11 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     differ when some pair of their members is told in closely similar words: that is a
     discrepancy. Candidate pairs come from an inverted index (blocking), never all pairs.
     """
-    vecs = figure_vectors(figs, tfidf)
+    states = [state(c) for c in figs]
+    vecs = figure_vectors(figs, tfidf, states)
     matrix = Rows(vecs)
     relations = [_relation(c) for c in figs]
     roles = [role(c) for c in figs]
-    states = [state(c) for c in figs]
     dims = [_dimension(c.quantity) for c in figs if c.quantity is not None]
     by_dim: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(dims):

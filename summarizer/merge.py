@@ -161,7 +161,8 @@ def claim_facts(
             if not supporters:
                 break
             out.append(_fact(rep, supporters, members, mentions_by_sentence, derivative_of, n_docs))
-            members = [m for m in members if m not in supporters]
+            taken = {id(m) for m in supporters}  # identity: comparing dataclasses field by field is quadratic
+            members = [m for m in members if id(m) not in taken]
     return out
 
 
