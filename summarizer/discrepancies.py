@@ -184,16 +184,19 @@ def _names_near(c: Candidate) -> list[tuple[int, str]]:
     after = re.split(r"[,;:]|\b(?:and|while|but|whereas)\b", c.span.text[at + len(c.quantity_span.text) :])[0]
     out = []
     for m in _NAME_RUN.finditer(before):
-        d = len(before[m.end() :].split()) + 1
-        out.append((d, m.group(0)))
+        if not _PLACE_BEFORE.search(before[: m.start()]):
+            out.append((len(before[m.end() :].split()) + 1, m.group(0)))
     for m in _NAME_RUN.finditer(after):
-        out.append((len(after[: m.start()].split()) + 1, m.group(0)))
+        if not _PLACE_BEFORE.search(after[: m.start()]):
+            out.append((len(after[: m.start()].split()) + 1, m.group(0)))
     return [
         (d, re.sub(r"(?:'s|\u2019s)$", "", name)) for d, name in out
         if d <= limit and name.split()[0].lower() not in STOPWORDS and name.lower().rstrip(".") not in MONTHS
     ]  # fmt: skip
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|across|outside|around|inside)\s+(?:the\s+)?$", re.I)
+"""A name right after a preposition of place ('a factory in Uttar Pradesh') says where, not whose."""
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?:'s|\u2019s)?")
 TOPIC_ADJACENT_WORDS = 4
 MONEY_NOUNS = {stem(w) for w in (
