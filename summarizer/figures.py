@@ -320,7 +320,12 @@ def role(c: Candidate) -> frozenset[str]:
     roles = {ROLE_WORDS[w] for w in before + after if w in ROLE_WORDS}
     if "a year" in " ".join(after[:2]) or " ".join(after[:2]) in ("a month", "a day"):
         roles.add("per-" + after[1])
+    if _PART_OF.match(c.span.text[at + len(c.quantity_span.text) :]):
+        roles.add("part")  # "88 of the 275 bodies": a part of another figure, not the measure
     return frozenset(roles)
+
+
+_PART_OF = re.compile(r"\s+(?:of|out of)\s+(?:the\s+|them\s+|those\s+)?[0-9]")
 
 
 STATE_WORDS = {

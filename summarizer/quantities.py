@@ -270,6 +270,7 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 _BARE = re.compile(r"[0-9]{1,3}")
+_ID_BEFORE = re.compile(r"(?:\bNo\.?|\bnumber|#)\s*$", re.I)
 _LIST_GAP = re.compile(r"^(?:,\s*|\s*,?\s*and\s+|\s*(?:to|-|–)\s*)$")
 _MARKER = re.compile(r"(?:^|\n)[ \t]*$")
 
@@ -283,6 +284,10 @@ def _not_labels(text: str, mentions: list[Mention]) -> list[Mention]:
     for i, m in enumerate(mentions):
         if bare[i] and _MARKER.search(text[: m.start]) and re.match(r"[.)]\s", text[m.end : m.end + 2]):
             drop.add(i)
+        if _ID_BEFORE.search(text[max(0, m.start - 8) : m.start]) or (
+            re.fullmatch(r"[0-9]{4,}", m.raw) and m.value.unit == "count" and re.match(r" [A-Z]", text[m.end : m.end + 2])
+        ):
+            drop.add(i)  # "Train No. 12841", "the 12841 Shalimar Express": a number that names
         if bare[i] and run and bare[run[-1]] and _LIST_GAP.match(text[mentions[run[-1]].end : m.start]):
             run.append(i)
         else:
