@@ -120,9 +120,11 @@ def _use_answer(run: Run, ev: DocEvidence, answer: Grounded, cands: list[Candida
     """A document's grounded answer into the candidates: its key sentences as model claims, its
     measures as labels of the evidence layer's figures (the value shown stays the one found in
     the text; the label helps match the measure across sources)."""
-    cands.extend(answer.key_sentences)
-    run.stats.contribution["key_sentences"] += len(answer.key_sentences)
-    for j, measure in answer.measures.items():
+    tasks = run.settings.tasks(getattr(run.backend, "capable", False))
+    if "keys" in tasks:
+        cands.extend(answer.key_sentences)
+        run.stats.contribution["key_sentences"] += len(answer.key_sentences)
+    for j, measure in answer.measures.items() if "labels" in tasks else ():
         figure = figure_at.get((ev.doc.id, ev.mentions[j][1].start))
         if figure is not None:
             figure.labels.extend(content_words(measure))
@@ -175,7 +177,8 @@ def align_story(run: Run, docs: Sequence[DocEvidence], ext: Extraction) -> list[
     verified groups mark the candidates (measure_group, fact_group); returns the documents it
     sets apart as another event. A failed call leaves the deterministic grouping."""
     story = [StoryDoc(ev, ext.answers[ev.doc.id]) for ev in docs if ev.doc.id in ext.answers]
-    if run.backend is None or not getattr(run.backend, "capable", False) or len(story) < 2:
+    capable = getattr(run.backend, "capable", False)
+    if run.backend is None or not capable or len(story) < 2 or "align" not in run.settings.tasks(capable):
         return []
     cache = ResultCache(None if run.settings.no_cache else run.settings.cache_dir)
     prompt = load_prompt("align", run.settings.prompts_dir)

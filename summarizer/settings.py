@@ -55,6 +55,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("overview", ("SUMMARIZER_OVERVIEW",), "--overview",
            "who writes the overview: `facts`, `model` (each sentence checked against the facts it"
            " cites), `auto` = model for endpoints"),
+    Option("model_tasks", ("SUMMARIZER_MODEL_TASKS",), "--model-tasks",
+           "which of the model's answers the brief uses: comma list of `keys` (key sentences), `labels`"
+           " (figure measures), `align` (cross-document groups, capable backends); `auto` = all for an"
+           " endpoint, the measured set for the embedded model (README)"),
     Option("length", ("SUMMARIZER_LENGTH",), "--length",
            "`short`, `standard` or `full` (every fact, claim and quote)"),
     Option("n_ctx", ("SUMMARIZER_N_CTX",), None, "context window of the embedded model"),
@@ -103,6 +107,10 @@ class Settings(BaseModel):
     chunk_chars: int = Field(12000, ge=1000, description="Longer documents are chunked.")
     max_bytes: int = Field(5_000_000, ge=1, description="Larger input files are rejected.")
     prompts_dir: Path | None = None
+    model_tasks: str = Field(
+        "auto", pattern=r"^(auto|none|(keys|labels|align)(,(keys|labels|align))*)$",
+        description="Which of the model's answers are used: auto, none, or a comma list of keys, labels, align.",
+    )
     length: Literal["short", "standard", "full"] = Field(
         "standard",
         description="How much the brief lists: 'short', 'standard' (an overview of about 120 words,"
@@ -138,8 +146,20 @@ class Settings(BaseModel):
             field = ".".join(str(p) for p in err["loc"])
             raise ConfigError(f"invalid setting {field}: {err['msg']}") from None
 
+    def tasks(self, capable: bool) -> frozenset[str]:
+        """The model answers the brief uses (``--model-tasks``); ``auto``: all of them from a
+        capable endpoint, EMBEDDED_TASKS from the embedded model."""
+        if self.model_tasks == "auto":
+            return frozenset({"keys", "labels", "align"}) if capable else EMBEDDED_TASKS
+        return frozenset() if self.model_tasks == "none" else frozenset(self.model_tasks.split(","))
+
     def secrets(self) -> list[str]:
         return [self.api_key.get_secret_value()] if self.api_key else []
+
+
+EMBEDDED_TASKS = frozenset({"keys", "labels"})
+"""What the embedded model's answers are used for by default (``--model-tasks auto``): see the
+README's per-task measurement."""
 
 
 def readme_table() -> str:
