@@ -294,7 +294,7 @@ def test_interrupted_run_exits_130_starts_nothing_new_and_resumes(
     second = "001_b25516201257ea1d"
     fake_server.responder = fault_for(second, Hang(20.0))
     args = ["brief", SEEDS, "--backend", "openai", "--model", "fake-model", "--base-url", fake_server.base_url,
-            "--api-key", API_KEY, "--cache-dir", tmp_path / "cache", "--max-retries", "0", "--timeout", "1.5",
+            "--api-key", API_KEY, "--cache-dir", tmp_path / "cache", "--max-retries", "0", "--timeout", "3",
             "--concurrency", "1", "-o", tmp_path / "b.md"]  # fmt: skip
     proc = subprocess.Popen([sys.executable, "-m", "summarizer", *map(str, args)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=cli_env, cwd=tmp_path)  # fmt: skip
