@@ -286,6 +286,12 @@ def test_partly_failed_run_resumes_without_repeating_calls(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def _default_sigint() -> None:
+    """The child takes Ctrl-C as a user's terminal would, even if an earlier test in this
+    process left SIGINT ignored (an ignored signal is inherited across exec)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_interrupted_run_exits_130_starts_nothing_new_and_resumes(
     fake_server: FakeOpenAIServer, cli_env: dict[str, str], tmp_path: Path, reliability: Any
 ) -> None:
@@ -297,7 +303,8 @@ def test_interrupted_run_exits_130_starts_nothing_new_and_resumes(
             "--api-key", API_KEY, "--cache-dir", tmp_path / "cache", "--max-retries", "0", "--timeout", "3",
             "--concurrency", "1", "-o", tmp_path / "b.md"]  # fmt: skip
     proc = subprocess.Popen([sys.executable, "-m", "summarizer", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=cli_env, cwd=tmp_path)  # fmt: skip
+                            stderr=subprocess.PIPE, text=True, env=cli_env, cwd=tmp_path,
+                            preexec_fn=_default_sigint)  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         while fake_server.calls_for(second) == 0 and time.monotonic() < deadline and proc.poll() is None:
