@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from summarizer.brief import SetApart, Value
 from summarizer.compare import agree
 from summarizer.evidence import Candidate, DocEvidence
-from summarizer.grounding import Grounded, scaled_count, specific_words
+from summarizer.grounding import Grounded, specific_words
 from summarizer.quantities import Mention, is_money
 from summarizer.schemas import Alignment
 from summarizer.text import content_words
+from summarizer.units import scaled_count
 
 SNIPPET_WORDS = 40
 MIN_SHARED_WORDS = 2

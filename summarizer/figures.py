@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from summarizer.brief import Value
 from summarizer.compare import agree, near, rounded_alike, spread
 from summarizer.evidence import Candidate
-from summarizer.grounding import scaled_count
 from summarizer.quantities import make_value
 from summarizer.similarity import (
     Rows,
@@ -30,7 +29,7 @@ from summarizer.similarity import (
     unit,
 )
 from summarizer.text import STOPWORDS, content_words
-from summarizer.units import is_money
+from summarizer.units import is_money, scaled_count
 
 # Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
 FIGURE_SIMILARITY = 0.3
@@ -63,7 +62,8 @@ def _dimension(v: Value) -> str:
     return "money" if is_money(v) else v.unit
 
 
-def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf, states: Sequence[frozenset[str]] | None = None) -> list[Vector]:
+def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf, states: Sequence[frozenset[str]]) -> list[Vector]:
+    """Each figure's context vector; ``states`` are the figures' :func:`state`, computed once by the caller."""
     out = []
     for k, c in enumerate(figs):
         assert c.quantity_span is not None
@@ -79,7 +79,7 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf, states: Sequence[fro
                 v[t] = v.get(t, 0.0) + w
         for t, w in tfidf.vector(c.paragraph, 0.4).items():
             v[t] = v.get(t, 0.0) + w
-        for st in states[k] if states is not None else state(c):
+        for st in states[k]:
             v[f"@state:{st}"] = v.get(f"@state:{st}", 0.0) + STATE_WEIGHT
         if c.labels:
             for t, w in tfidf.vector([f"@{x}" for x in c.labels], LABEL_WEIGHT).items():

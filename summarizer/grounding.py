@@ -15,6 +15,7 @@ from summarizer.evidence import Candidate, DocEvidence
 from summarizer.quantities import agree, find_mentions, is_money
 from summarizer.schemas import EventLabel, IdExtraction
 from summarizer.text import content_words, fold
+from summarizer.units import scaled_count
 
 MIN_SENTENCE_WORDS = 6
 
@@ -72,14 +73,6 @@ def figure_context(ev: DocEvidence, sentence: int) -> str:
     near = [ev.sentences[k].text for k in range(len(ev.sentences))
             if abs(k - sentence) <= 1 or ev.sentence_para[k] == para]  # fmt: skip
     return fold(" ".join([ev.meta.get("title", ""), *near])).lower()
-
-
-_SCALE_WORD = re.compile(r"(?i)\d\s*(?:crores?|lakhs?|cr|million|billion|mn|bn|m|b)\b")
-
-
-def scaled_count(value: Value) -> bool:
-    """A count written with a money scale and no currency ('24.75 crore', '$'-less '60bn')."""
-    return value.unit == "count" and bool(_SCALE_WORD.search(value.raw))
 
 
 def measure_fits(measure: str, value: Value) -> bool:

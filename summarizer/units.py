@@ -3,6 +3,8 @@ units, qualifiers and months, as the outlets write them; and which units are mon
 
 from __future__ import annotations
 
+import re
+
 from summarizer.brief import Value
 
 UNITS_WORDS: dict[str, int] = {
@@ -70,3 +72,11 @@ MONEY_UNITS = frozenset(CURRENCY_PREFIX.values()) | frozenset(CURRENCY_SUFFIX.va
 
 def is_money(v: Value) -> bool:
     return v.unit in MONEY_UNITS
+
+
+_SCALE_WORD = re.compile(r"(?i)\d\s*(?:crores?|lakhs?|cr|million|billion|mn|bn|m|b)\b")
+
+
+def scaled_count(value: Value) -> bool:
+    """A count written with a money scale and no currency ('24.75 crore', '$'-less '60bn')."""
+    return value.unit == "count" and bool(_SCALE_WORD.search(value.raw))

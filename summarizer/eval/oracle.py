@@ -34,7 +34,7 @@ from typing import Any
 
 from summarizer.eval.gold import GoldFact, GoldStory, load_gold
 from summarizer.eval.match import Text, form_hit, groups_hit
-from summarizer.eval.normalize import _round, quantities
+from summarizer.eval.normalize import Quantity, quantities
 from summarizer.eval.words import stem_phrase_in
 
 HOST = "127.0.0.1"
@@ -70,7 +70,7 @@ def _matches_any(raw: str, forms: list[str]) -> bool:
     if any(form_hit(f, text) for f in forms):
         return True
     bare = [q for q in text.qty if q.unit is None]
-    return any(w.unit is not None and _round(w.value) == _round(q.value) for f in forms for w in quantities(f) for q in bare)
+    return any(w.unit is not None and w.same(Quantity(q.value, w.unit)) for f in forms for w in quantities(f) for q in bare)
 
 
 def measure_of(gold: GoldStory, source: str, raw: str, sentence: str = "") -> str | None:
