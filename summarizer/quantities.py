@@ -19,6 +19,7 @@ from summarizer.units import (
     CURRENCY_SUFFIX,
     CURRENCY_SYMBOL,
     MONTHS,
+    NOT_A_QUALIFIER_AFTER,
     PHYSICAL_UNITS,
     QUALIFIERS,
     SCALES,
@@ -314,12 +315,6 @@ def _time_mention(m: re.Match[str]) -> Mention | None:
     return Mention(start, start + len(raw), raw, make_value(raw, hour * 60 + minute, "time", qualifier))
 
 
-_RISEN = re.compile(r"\b(?:gone|go|goes|going|went|risen|rose|rises|climbed|shot|moved|jumped)\s+$", re.I)
-
-
-_SPREAD = re.compile(r"\b(?:spread|spreading|stretched|stretching|scattered|distributed|spanning)\s+$", re.I)
-
-
 def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
     num_raw = m.group("num")
     number = parse_number(num_raw)
@@ -343,10 +338,9 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
         q = " ".join(qual_word.lower().split())
         qualifier = dict(QUALIFIERS).get(q, "exact")
         start = m.start("qual")
-        if (q == "up to" and _RISEN.search(text[max(0, start - 12) : start])) or (
-            q == "over" and _SPREAD.search(text[max(0, start - 14) : start])
-        ):
-            qualifier, start = "exact", m.start("num")  # "gone up to 141", "spread over seven wards"
+        verb = re.search(r"(\w+)\s+$", text[max(0, start - 20) : start])
+        if verb and verb.group(1).lower() in NOT_A_QUALIFIER_AFTER.get(q, ()):
+            qualifier, start = "exact", m.start("num")
     if cur:
         start = min(start, m.start("cur"))
     # Designations like AK-203, S-400, F-35, COVID-19 are names, not figures.

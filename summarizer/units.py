@@ -42,6 +42,13 @@ QUALIFIERS: list[tuple[str, str]] = [
     ("as many as", "up_to"), ("up to", "up_to"),
     ("less than", "under"), ("fewer than", "under"), ("under", "under"), ("below", "under"),
 ]  # fmt: skip
+NOT_A_QUALIFIER_AFTER: dict[str, frozenset[str]] = {
+    # after these verbs the words are a preposition, not a bound on the figure
+    "up to": frozenset({"gone", "go", "goes", "going", "went", "risen", "rose", "rises", "climbed", "shot",
+                        "moved", "jumped"}),  # "the toll has gone up to 141": it rose to 141
+    "over": frozenset({"spread", "spreading", "stretched", "stretching", "scattered", "distributed",
+                       "spanning"}),  # "43 wards spread over seven panchayats"
+}  # fmt: skip
 PHYSICAL_UNITS: dict[str, tuple[str, float]] = {
     # written unit -> (base unit, factor): "30 GW" is 3e10 W, shown as written
     "gw": ("W", 1e9), "mw": ("W", 1e6), "kw": ("W", 1e3), "gigawatts": ("W", 1e9),
