@@ -14,7 +14,7 @@ from summarizer.evidence import Candidate
 from summarizer.figures import FigureGroup, state
 from summarizer.similarity import TfIdf
 from summarizer.text import STOPWORDS, content_words, stem
-from summarizer.units import MONTHS, UNITS_WORDS, is_money
+from summarizer.units import CURRENCY_PREFIX, MONTHS, ORDINAL_WORDS, UNITS_WORDS, is_money
 
 
 def _q(c: Candidate) -> Value:
@@ -157,18 +157,23 @@ def _with_whose(members: Sequence[Candidate], topic: str) -> str:
     near: dict[str, set[str]] = {}
     first: dict[str, tuple[int, str]] = {}
     for c in members:
-        for d, name in _names_near(c):
+        for d, name in _names_near(c) + _names_in_sentence(c):
             key = name.split()[-1]  # 'Mitchell Starc' and 'Starc' are one name
             near.setdefault(key, set()).add(c.doc)
             if key not in first or d < first[key][0]:
                 first[key] = (d, name)
-    if not near:
-        return topic
-    key = max(near, key=lambda k: (len(near[k]), -first[k][0]))
-    name = first[key][1]
-    if 2 * len(near[key]) < len(docs) or len(near[key]) < min(2, len(docs)) or key.lower() in topic.lower():
-        return topic
-    return f"{name}: {topic}"
+    ranked = sorted(near, key=lambda k: (-len(near[k]), first[k][0]))
+    names = [
+        first[k][1] for k in ranked[:WHOSE_NAMES]
+        if 2 * len(near[k]) >= len(docs) and len(near[k]) >= min(2, len(docs))
+        and not any(w.lower() in topic.lower() for w in first[k][1].split())
+    ]  # fmt: skip
+    return f"{', '.join(names)}: {topic}" if names else topic
+
+
+WHOSE_NAMES = 2
+"""Names a topic may lead with: a price has a buyer and a bought ('Kolkata Knight Riders' and
+'Starc'), and which of the two the measure belongs to is not told by position."""
 
 
 _NAME = re.compile(r"[A-Z][a-z]+(?:'s|\u2019s)?")
@@ -191,8 +196,25 @@ def _names_near(c: Candidate) -> list[tuple[int, str]]:
             out.append((len(after[: m.start()].split()) + 1, m.group(0)))
     return [
         (d, re.sub(r"(?:'s|\u2019s)$", "", name)) for d, name in out
-        if d <= limit and name.split()[0].lower() not in STOPWORDS and name.lower().rstrip(".") not in MONTHS
+        if d <= limit and _a_name(name)
     ]  # fmt: skip
+
+
+def _names_in_sentence(c: Candidate) -> list[tuple[int, str]]:
+    """The names anywhere in the figure's sentence, ranked after every name of its clause."""
+    text = c.span.text
+    return [
+        (100 + m.start(), re.sub(r"(?:'s|\u2019s)$", "", m.group(0))) for m in _NAME_RUN.finditer(text)
+        if not _PLACE_BEFORE.search(text[: m.start()]) and _a_name(m.group(0))
+    ]  # fmt: skip
+
+
+def _a_name(run: str) -> bool:
+    """A capitalised run that names someone or something, not a sentence's first common word, a
+    month, a number word ('Ten') or a currency ('Rs')."""
+    first = run.split()[0].lower().removesuffix("'s").removesuffix("\u2019s")
+    return not (first in STOPWORDS or run.lower().rstrip(".") in MONTHS or first in UNITS_WORDS
+                or first in ORDINAL_WORDS or first in CURRENCY_PREFIX)
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|across|outside|around|inside)\s+(?:the\s+)?$", re.I)
@@ -250,7 +272,7 @@ _NOT_TOPIC = {
 def discrepancies_of(
     g: FigureGroup, classes: list[list[Candidate]], derivative_of: dict[str, str], tfidf: TfIdf
 ) -> list[Discrepancy]:
-    topic = measure_topic(g.members, tfidf)
+    topic = _with_kind(measure_topic(g.members, tfidf), g.dimension)
     values = []
     for cl in sorted(classes, key=lambda cl: -len({c.doc for c in cl})):
         docs = sorted({c.doc for c in cl})
@@ -293,6 +315,19 @@ def discrepancies_of(
         )
         for d, own in torn.items()
     ]  # fmt: skip
+
+
+KIND_WORDS = {"time": "time", "date": "date", "year": "year"}
+"""A time of day, a date or a year is named as one ('time: happened'), since the words beside
+it rarely say so."""
+
+
+def _with_kind(topic: str, dimension: str) -> str:
+    kind = KIND_WORDS.get(dimension)
+    if kind is None or kind in topic.lower().replace(":", " ").split():
+        return topic
+    names, _, what = topic.rpartition(": ")
+    return f"{names}: {kind}, {what}" if names else f"{kind}: {what}"
 
 
 def disc_note(values: Sequence[DiscrepancyValue]) -> str:
