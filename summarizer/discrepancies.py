@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
 from summarizer.compare import agree
 from summarizer.evidence import Candidate
-from summarizer.figures import FigureGroup, state
+from summarizer.figures import FigureGroup
+from summarizer.measures import state
 from summarizer.similarity import TfIdf
 from summarizer.text import STOPWORDS, content_words, stem
 from summarizer.units import CURRENCY_PREFIX, MONTHS, ORDINAL_WORDS, UNITS_WORDS, is_money
@@ -87,6 +88,7 @@ def model_topic(members: Sequence[Candidate]) -> str:
 STATE_NAMES = {
     "dead": "death toll", "injured": "injured", "missing": "missing", "rescued": "rescued",
     "displaced": "displaced", "in-hospital": "in hospital", "infected": "infected", "arrested": "arrested",
+    "identified": "identified",
 }  # fmt: skip
 
 

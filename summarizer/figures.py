@@ -10,7 +10,6 @@ whose values agree backs a fact."""
 from __future__ import annotations
 
 import heapq
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from summarizer.brief import Value
 from summarizer.compare import agree, near, rounded_alike, spread
 from summarizer.evidence import Candidate
+from summarizer.measures import differ, relation, role, state
 from summarizer.quantities import make_value
 from summarizer.similarity import (
     Rows,
@@ -28,7 +28,7 @@ from summarizer.similarity import (
     candidate_pairs,
     unit,
 )
-from summarizer.text import STOPWORDS, content_words
+from summarizer.text import content_words
 from summarizer.units import is_money, scaled_count
 
 # Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
@@ -146,7 +146,7 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     states = [state(c) for c in figs]
     vecs = figure_vectors(figs, tfidf, states)
     matrix = Rows(vecs)
-    relations = [_relation(c) for c in figs]
+    relations = [relation(c) for c in figs]
     roles = [role(c) for c in figs]
     dims = [_dimension(c.quantity) for c in figs if c.quantity is not None]
     by_dim: dict[str, list[int]] = defaultdict(list)
@@ -175,7 +175,7 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             gi, gj = figs[i].measure_group, figs[j].measure_group
             if gi is not None and gj is not None:  # a verified alignment decides
                 raw[(i, j)] = sim = 1.0 if gi == gj else -10.0
-            elif roles[i] != roles[j] or _apart(states[i], states[j]) or _apart(figs[i].occasion, figs[j].occasion):
+            elif roles[i] != roles[j] or differ(states[i], states[j]) or differ(figs[i].occasion, figs[j].occasion):
                 raw[(i, j)] = sim = -1.0  # "$64.5 billion including debt" is not "$59.5 billion"
             elif spread(qi, qj) > MAX_SPREAD and sim < SAME_MEASURE_SIMILARITY:
                 sim = -1.0  # a thousand times more is another measure unless told the same way
@@ -237,12 +237,40 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             groups_of[root] = groups_of[ri] | groups_of[rj]
             members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
     _join_near_values(uf, [members_of.get(k, clusters[k]) for k in range(len(clusters))], figs, matrix, dims)
+    _join_same_state(uf, clusters, figs, states, roles, dims)
     joined = [sorted(g) for g in uf.groups().values()]
     out = []
     for roots in joined:  # noqa: B007
         members = sorted(i for k in roots for i in clusters[k])
         out.append(FigureGroup(dims[members[0]], [figs[i] for i in members]))
     return out
+
+
+def _join_same_state(
+    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], states: Sequence[frozenset[str]],
+    roles: Sequence[frozenset[str]], dims: Sequence[str],
+) -> None:
+    """Stage 4: counts of people in one state are one measure however they are told ('288
+    people had been confirmed dead' and 'the death toll rose to 288'), when most of each
+    cluster's mentions say that state and none says another. A part ('88 of the 275') and
+    a verified alignment's separate groups stay apart."""
+    roots = sorted({uf.find(k) for k in range(len(clusters))})
+    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
+    by_state: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for r, ms in members.items():
+        said = {st for i in ms for st in states[i]}
+        if len(said) != 1 or dims[ms[0]] != "count" or any("part" in roles[i] for i in ms):
+            continue
+        (only,) = said
+        if not only.startswith("age") and 2 * sum(1 for i in ms if states[i]) >= len(ms):
+            by_state[(only, relation(figs[ms[0]]), next(iter(roles[ms[0]]), ""))].append(r)
+    for rs in by_state.values():
+        for a, b in zip(rs, rs[1:], strict=False):
+            ma, mb = members[a], members[b]
+            if len({g for i in ma + mb if (g := figs[i].measure_group) is not None}) > 1 or _one_sentence(ma, mb, figs):
+                continue
+            uf.union(uf.find(a), uf.find(b))
+            members[b] = ma + mb
 
 
 def _one_sentence(ma: Sequence[int], mb: Sequence[int], figs: Sequence[Candidate]) -> bool:
@@ -273,7 +301,7 @@ def _join_near_values(
     for r in roots:
         ms = members[r]
         if typical(ms) > 0:
-            by_kind[(dims[ms[0]], _relation(figs[ms[0]]))].append((typical(ms), r))
+            by_kind[(dims[ms[0]], relation(figs[ms[0]]))].append((typical(ms), r))
     for kind, items in by_kind.items():
         items.sort()
         if kind[0] not in ("year", "date", "ordinal") and len(items) > 1 and items[-1][0] / items[0][0] <= NEAR_WINDOW:
@@ -298,100 +326,3 @@ def _join_near_values(
                     continue
                 if matrix.block(ma, mb).max() >= NEAR_JOIN_SIMILARITY:
                     uf.union(ra, rb)
-
-
-ROLE_WORDS = {
-    "including": "with", "incl": "with", "inclusive": "with", "excluding": "without", "excl": "without",
-    "per": "per", "each": "per", "apiece": "per", "annual": "per-year", "annually": "per-year",
-    "yearly": "per-year", "monthly": "per-month", "daily": "per-day", "target": "target",
-    "targets": "target", "goal": "target", "aim": "target", "aims": "target", "net": "net",
-    "gross": "gross",
-}  # fmt: skip
-"""Closed-class words that give a figure its role: a total, a figure with or without something,
-a rate per unit or per year, a target. Two figures with different roles are different measures."""
-_ROLE_WINDOW = 5  # words either side of the figure
-
-
-def role(c: Candidate) -> frozenset[str]:
-    assert c.quantity_span is not None
-    at = c.quantity_span.start - c.span.start
-    before = re.findall(r"[a-z]+", c.span.text[:at].lower())[-_ROLE_WINDOW:]
-    after = re.findall(r"[a-z]+", c.span.text[at + len(c.quantity_span.text) :].lower())[:_ROLE_WINDOW]
-    roles = {ROLE_WORDS[w] for w in before + after if w in ROLE_WORDS}
-    if "a year" in " ".join(after[:2]) or " ".join(after[:2]) in ("a month", "a day"):
-        roles.add("per-" + after[1])
-    if _PART_OF.match(c.span.text[at + len(c.quantity_span.text) :]):
-        roles.add("part")  # "88 of the 275 bodies": a part of another figure, not the measure
-    return frozenset(roles)
-
-
-_PART_OF = re.compile(r"\s+(?:of|out of)\s+(?:the\s+|them\s+|those\s+)?[0-9]")
-
-
-STATE_WORDS = {
-    **dict.fromkeys(("killed", "killing", "kills", "kill", "died", "dies", "dead", "death", "deaths",
-                     "toll", "lives", "bodies", "fatalities", "perished", "drowned"), "dead"),
-    **dict.fromkeys(("injured", "injuring", "injuries", "hurt", "wounded"), "injured"),
-    **dict.fromkeys(("missing", "unaccounted"), "missing"),
-    **dict.fromkeys(("rescued", "saved"), "rescued"),
-    **dict.fromkeys(("evacuated", "displaced", "homeless", "relocated"), "displaced"),
-    **dict.fromkeys(("hospital", "hospitalised", "hospitalized", "admitted"), "in-hospital"),
-    **dict.fromkeys(("infected", "positive", "infections"), "infected"),
-    **dict.fromkeys(("arrested", "detained"), "arrested"),
-}  # fmt: skip
-"""What a count of people counts, in any news story: the dead, the injured, the missing, the
-rescued... Two counts in different states are different measures ('132 killed', '2 missing')."""
-_CLAUSE_END = {"and", "while", "but", "whereas", "with", "besides", ",", ";", ":"}
-_AGE = re.compile(r"(?:year|yr)s?[-\u2011 ]old\s+([a-z]+)", re.I)
-
-
-def state(c: Candidate) -> frozenset[str]:
-    """The state the figure counts people in (STATE_WORDS), read in its own clause, nearest
-    first; and for an age ('a 47-year-old man'), whose age it is."""
-    assert c.quantity_span is not None
-    at = c.quantity_span.start - c.span.start
-    end = at + len(c.quantity_span.text)
-    age = _AGE.match(c.span.text[at + len(re.match(r"[\w.,]*", c.quantity_span.text).group(0)) :].lstrip("- \u2011"))  # type: ignore[union-attr]
-    if age or re.search(r"\baged\s*$", c.span.text[:at]):
-        noun = age.group(1).lower() if age else ""
-        if noun in STOPWORDS or noun.endswith(("ed", "ing")):
-            noun = ""  # "a 49-year-old named ...": whose age is not said here
-        return frozenset({f"age:{noun}"})
-    found: list[tuple[int, str]] = []
-    for d, tok in enumerate(re.findall(r"[a-z]+|[,;:]", c.span.text[end:].lower())[:_ROLE_WINDOW + 1], 1):
-        if tok in _CLAUSE_END:
-            break
-        if tok in STATE_WORDS:
-            found.append((d, STATE_WORDS[tok]))
-    for d, tok in enumerate(reversed(re.findall(r"[a-z]+|[,;:]", c.span.text[:at].lower())[-_ROLE_WINDOW - 1 :]), 1):
-        if tok in _CLAUSE_END:
-            break
-        if tok in STATE_WORDS:
-            found.append((d, STATE_WORDS[tok]))
-    return frozenset({min(found)[1]}) if found else frozenset()
-
-
-def _apart(a: frozenset[str] | str, b: frozenset[str] | str) -> bool:
-    """Both say what they count (or which occasion), and not the same; an age of nobody in
-    particular ('age:') fits any age."""
-    if isinstance(a, frozenset) and isinstance(b, frozenset) and (a == {"age:"} or b == {"age:"}):
-        return not all(x.startswith("age:") for x in a | b)
-    return bool(a) and bool(b) and a != b
-
-
-_RELATIONS = {
-    "until": "end", "through": "end", "till": "end", "to": "end", "by": "end", "thru": "end",
-    "since": "start", "from": "start", "in": "point", "of": "point", "on": "point",
-    "during": "point",
-}  # fmt: skip
-
-
-def _relation(c: Candidate) -> str:
-    """For years and dates, how the text relates to them ('until 2030' is an end point, 'in
-    2018' a point in time); figures with different relations never measure the same thing."""
-    if c.quantity is None or c.quantity.unit not in ("year", "date") or c.quantity_span is None:
-        return ""
-    if c.quantity.qualifier == "range":
-        return "end"  # a span of years states its end: "2021-31" ~ "till 2031"
-    before = c.span.text[: c.quantity_span.start - c.span.start].split()
-    return _RELATIONS.get(before[-1].lower().strip(",") if before else "", "other")

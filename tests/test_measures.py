@@ -1,0 +1,43 @@
+"""What a figure measures: counts of people by their state, and topics that name the measure.
+Stories here are made up for the test (no eval story's text)."""
+
+from __future__ import annotations
+
+from summarizer.brief import Brief
+from summarizer.pipeline import summarize
+
+
+def _values(brief: Brief) -> dict[str, dict[str, list[str]]]:
+    return {d.topic: {v.value.raw: v.sources for v in d.values} for d in brief.discrepancies}
+
+
+def test_counts_of_the_dead_are_one_measure_however_told() -> None:
+    docs = [
+        ("a", "Flood kills 40 in Ruritania\n\nAt least 40 people died when the river burst its banks near Varn"
+              " on Monday, officials said. The army has sent boats to the villages."),
+        ("b", "Ruritania flood toll climbs\n\nIn the Ruritania floods, the death toll rose to 46 on Tuesday, the"
+              " national disaster agency said. Boats reached the villages near Varn."),
+        ("c", "Ruritania floods: 46 dead\n\nForty-six people were confirmed dead in the floods near Varn, the"
+              " agency said on Tuesday. So far 12 bodies have been identified, it added."),
+        ("d", "Varn floods\n\nIn Ruritania, the toll from the floods now stands at 46, the agency said. Rescuers"
+              " said 30 bodies have been identified so far in Varn."),
+    ]
+    found = _values(summarize(docs, backend=None))
+    dead = next(v for t, v in found.items() if "death toll" in t)
+    assert {raw: sorted(s) for raw, s in dead.items()} == {"At least 40": ["a"], "46": ["b", "c", "d"]}
+    # bodies identified are another measure: they are not values of the death toll
+    identified = next(v for t, v in found.items() if "identified" in t)
+    assert {raw: sorted(s) for raw, s in identified.items()} == {"12": ["c"], "30": ["d"]}
+
+
+def test_a_time_of_day_is_named_as_a_time() -> None:
+    docs = [
+        ("a", "Quake jolts Marlow\n\nAn earthquake struck the town of Marlow at 6.45 am on Sunday, damaging old"
+              " houses, officials said."),
+        ("b", "Marlow shaken by quake\n\nThe earthquake struck Marlow at around 7 am on Sunday, and old houses"
+              " were damaged, the officials said."),
+        ("c", "Marlow earthquake\n\nThe earthquake struck Marlow at 6.45 am on Sunday and damaged old houses,"
+              " officials said."),
+    ]
+    (topic,) = _values(summarize(docs, backend=None))
+    assert topic.startswith("time: ")
