@@ -238,6 +238,7 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
     _join_near_values(uf, [members_of.get(k, clusters[k]) for k in range(len(clusters))], figs, matrix, dims)
     _join_same_state(uf, clusters, figs, states, roles, dims)
+    _join_lone_values(uf, clusters, figs, matrix, dims, roles)
     joined = [sorted(g) for g in uf.groups().values()]
     out = []
     for roots in joined:  # noqa: B007
@@ -271,6 +272,50 @@ def _join_same_state(
                 continue
             uf.union(uf.find(a), uf.find(b))
             members[b] = ma + mb
+
+
+LONE_JOIN_SIMILARITY = 0.1
+"""Measured on the dev stories: 0.05 to 0.14 score alike (dev 0.654 -> 0.656-0.657); at 0.2,
+as NEAR_JOIN_SIMILARITY, no cluster joins (a source's own wording shares little)."""
+
+
+def _join_lone_values(
+    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], matrix: Rows, dims: Sequence[str],
+    roles: Sequence[frozenset[str]],
+) -> None:
+    """Stage 5: a source that states one of a discrepancy's values in words of its own ('the Rs
+    615 crore moon mission') is a source of that value. A cluster whose figures all agree, from
+    sources the discrepancy does not cite, joins the discrepancy whose value it states and
+    whose words it shares most (at least LONE_JOIN_SIMILARITY); never across roles, relations
+    or a verified alignment's groups."""
+    roots = sorted({uf.find(k) for k in range(len(clusters))})
+    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
+
+    def conflicts(ms: list[int]) -> bool:
+        return any(agree(_q(figs[a]), _q(figs[b])) is False for x, a in enumerate(ms) for b in ms[x + 1 :])
+
+    torn = [r for r in roots if conflicts(members[r])]
+    for r in roots:
+        ms = members[r]
+        if r in torn or conflicts(ms):
+            continue
+        docs = {figs[i].doc for i in ms}
+        kind = (dims[ms[0]], relation(figs[ms[0]]), roles[ms[0]])
+        best, best_sim = None, LONE_JOIN_SIMILARITY
+        for t in torn:
+            mt = members[t]
+            if (dims[mt[0]], relation(figs[mt[0]]), roles[mt[0]]) != kind or docs & {figs[i].doc for i in mt}:
+                continue
+            if len({g for i in ms + mt if (g := figs[i].measure_group) is not None}) > 1:
+                continue
+            if not any(agree(_q(figs[ms[0]]), _q(figs[j])) is True for j in mt):
+                continue
+            sim = float(matrix.block(ms, mt).max())
+            if sim >= best_sim:
+                best, best_sim = t, sim
+        if best is not None:
+            uf.union(uf.find(best), uf.find(r))
+            members[best] = members[best] + ms
 
 
 def _one_sentence(ma: Sequence[int], mb: Sequence[int], figs: Sequence[Candidate]) -> bool:

@@ -3,6 +3,8 @@ Stories here are made up for the test (no eval story's text)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from summarizer.brief import Brief
 from summarizer.pipeline import summarize
 
@@ -41,3 +43,13 @@ def test_a_time_of_day_is_named_as_a_time() -> None:
     ]
     (topic,) = _values(summarize(docs, backend=None))
     assert topic.startswith("time: ")
+
+
+def test_a_source_stating_a_discrepancys_value_in_its_own_words_is_cited_under_it() -> None:
+    # a dev story: "The Rs 615 crore moon mission lifted off ..." (003) shares few words with
+    # "put the total cost of Chandrayaan-3 at Rs. 615 crore" (006), but states that value
+    corpus = Path(__file__).parent.parent / "evals" / "corpus" / "sci_chandrayaan3_moon_landing"
+    brief = summarize(sorted(str(p) for p in corpus.glob("*.txt")), backend=None)
+    cost = next(d for d in brief.discrepancies if any(v.value.raw.endswith("615 crore") for v in d.values))
+    cited = {s for v in cost.values if v.value.value == 6.15e9 for s in v.sources}
+    assert {"003_86c8e423d3", "006_69fe3fdf26"} <= cited
