@@ -51,7 +51,7 @@ NUMBER_RE = re.compile(
     rf"(?:\s*(?P<range_sep>{_D}|\bto\b|\band\b)\s*(?P<num2>{_DIGITS})(?![\w]))?"
     rf"(?:[\s{_DC}]?(?P<scale>(?:{_SCALE}))\b(?:\s(?P<scale2>crores?|billion|million|thousand)\b)?)?"
     rf"(?:[\s{_DC}]?(?P<punit>{_PUNIT})\b)?"
-    rf"(?:\s(?P<cur_suf>(?:{_CUR_SUF}))\b)?"
+    rf"(?:[\s{_DC}](?P<cur_suf>(?:{_CUR_SUF}))\b)?"
     rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b)|pc\b)?",
     re.IGNORECASE,
 )
@@ -324,8 +324,8 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
     cur = m.group("cur")
     scale = m.group("scale")
     cur_suf = m.group("cur_suf")
-    # Single-letter scales ("m", "b") only count right after a currency figure.
-    if scale and len(scale) == 1 and not cur:
+    # Single-letter scales ("m", "b") only count in a sum of money ("$5m", "103m euros").
+    if scale and len(scale) == 1 and not cur and not cur_suf:
         scale = None
     # A bare word "one"/"half a" with no scale or currency is too vague to be a figure.
     if not num_raw[0].isdigit() and not scale and not cur and not cur_suf:

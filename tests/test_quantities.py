@@ -85,6 +85,9 @@ def test_dates() -> None:
         ("a $1.2bn deal", "USD", 1.2e9),
         ("€300m in aid", "EUR", 300e6),
         ("£5m fine", "GBP", 5e6),
+        ("agreed a 103m euros deal", "EUR", 103e6),  # a one-letter scale before a written currency
+        ("a 103m-euro deal", "EUR", 103e6),  # a hyphenated compound
+        ("a 50-million-dollar fine", "USD", 50e6),
         ("3.5 lakh crore", "count", 3.5e12),
         ("Rs. 25 lakh", "INR", 2.5e6),
         ("two dozen", "count", 24),
