@@ -32,7 +32,26 @@ def value_classes(members: Sequence[Candidate]) -> list[list[Candidate]]:
         assert q is not None
         key = (q.unit, q.value, q.qualifier, q.low, q.high)
         classes.setdefault(key, []).append(c)
-    return list(classes.values())
+    return _join_conversions(list(classes.values()))
+
+
+def _join_conversions(classes: list[list[Candidate]]) -> list[list[Candidate]]:
+    """A sum in another currency that a source gives as the conversion of a class's value
+    ('103m euros (£88.5m)') is that value: '£88.5m' elsewhere joins the '103m euros' class. No
+    currency is converted by rate; only the sources' own conversions are used."""
+    out: list[list[Candidate]] = []
+    for cl in sorted(classes, key=lambda cl: -sum(1 for c in cl if _q(c).alternatives)):
+        q = _q(cl[0])
+        home = next(
+            (o for o in out if any(_q(c).unit != q.unit and _q(c).qualifier == q.qualifier
+                                   and agree(_q(c), q) is True for c in o)),
+            None,
+        )  # fmt: skip
+        if home is None:
+            out.append(list(cl))
+        else:
+            home.extend(cl)
+    return out
 
 
 def conflicting(classes: list[list[Candidate]]) -> bool:

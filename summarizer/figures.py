@@ -17,6 +17,13 @@ from dataclasses import dataclass, field
 from summarizer.brief import Value
 from summarizer.compare import agree, near, rounded_alike, spread
 from summarizer.evidence import Candidate
+from summarizer.figure_joins import (
+    NEAR_WINDOW,
+    join_lone_values,
+    join_near_values,
+    join_same_state,
+    one_sentence,
+)
 from summarizer.measures import differ, relation, role, state
 from summarizer.quantities import make_value
 from summarizer.similarity import (
@@ -40,10 +47,8 @@ LABEL_WEIGHT = 4.0
 STATE_BONUS = 0.3  # morbi (dev): "toll at 132" and "killing 141 people" share no other word
 STATE_WEIGHT = 2.0  # about what a shared rare word next to the figure weighs
 LABEL_SHARE = 0.6
-NEAR_WINDOW = 1.1  # candidates for stage 3, before the rounding check
 MAX_SPREAD = 100.0  # seeds: "$500,000" vs "$500 million" is one contract told alike (sim 0.9)
 SAME_MEASURE_SIMILARITY = 0.6
-NEAR_JOIN_SIMILARITY = 0.2
 K_NEIGHBOURS = 20  # per figure; no dev story has a figure with more than 12 same-measure mentions
 
 
@@ -217,7 +222,7 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
         ri, rj = uf.find(cluster_of[i]), uf.find(cluster_of[j])
         if ri == rj:
             continue
-        if len(groups_of[ri] | groups_of[rj]) > 1 or _one_sentence(members_of[ri], members_of[rj], figs):
+        if len(groups_of[ri] | groups_of[rj]) > 1 or one_sentence(members_of[ri], members_of[rj], figs):
             continue  # the alignment says these are different measures; or one sentence gives both
         shared = docs_of[ri] & docs_of[rj]
         ok = all(
@@ -236,138 +241,12 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             docs_of[root] = docs_of[ri] | docs_of[rj]
             groups_of[root] = groups_of[ri] | groups_of[rj]
             members_of[root] = members_of.pop(ri if root == rj else rj) + members_of[root]
-    _join_near_values(uf, [members_of.get(k, clusters[k]) for k in range(len(clusters))], figs, matrix, dims)
-    _join_same_state(uf, clusters, figs, states, roles, dims)
-    _join_lone_values(uf, clusters, figs, matrix, dims, roles)
+    join_near_values(uf, [members_of.get(k, clusters[k]) for k in range(len(clusters))], figs, matrix, dims)
+    join_same_state(uf, clusters, figs, states, roles, dims)
+    join_lone_values(uf, clusters, figs, matrix, dims, roles)
     joined = [sorted(g) for g in uf.groups().values()]
     out = []
     for roots in joined:  # noqa: B007
         members = sorted(i for k in roots for i in clusters[k])
         out.append(FigureGroup(dims[members[0]], [figs[i] for i in members]))
     return out
-
-
-def _join_same_state(
-    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], states: Sequence[frozenset[str]],
-    roles: Sequence[frozenset[str]], dims: Sequence[str],
-) -> None:
-    """Stage 4: counts of people in one state are one measure however they are told ('288
-    people had been confirmed dead' and 'the death toll rose to 288'), when most of each
-    cluster's mentions say that state and none says another. A part ('88 of the 275') and
-    a verified alignment's separate groups stay apart."""
-    roots = sorted({uf.find(k) for k in range(len(clusters))})
-    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
-    by_state: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for r, ms in members.items():
-        said = {st for i in ms for st in states[i]}
-        if len(said) != 1 or dims[ms[0]] != "count" or any("part" in roles[i] for i in ms):
-            continue
-        (only,) = said
-        if not only.startswith("age") and 2 * sum(1 for i in ms if states[i]) >= len(ms):
-            by_state[(only, relation(figs[ms[0]]), next(iter(roles[ms[0]]), ""))].append(r)
-    for rs in by_state.values():
-        for a, b in zip(rs, rs[1:], strict=False):
-            ma, mb = members[a], members[b]
-            if len({g for i in ma + mb if (g := figs[i].measure_group) is not None}) > 1 or _one_sentence(ma, mb, figs):
-                continue
-            uf.union(uf.find(a), uf.find(b))
-            members[b] = ma + mb
-
-
-LONE_JOIN_SIMILARITY = 0.1
-"""Measured on the dev stories: 0.05 to 0.14 score alike (dev 0.654 -> 0.656-0.657); at 0.2,
-as NEAR_JOIN_SIMILARITY, no cluster joins (a source's own wording shares little)."""
-
-
-def _join_lone_values(
-    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], matrix: Rows, dims: Sequence[str],
-    roles: Sequence[frozenset[str]],
-) -> None:
-    """Stage 5: a source that states one of a discrepancy's values in words of its own ('the Rs
-    615 crore moon mission') is a source of that value. A cluster whose figures all agree, from
-    sources the discrepancy does not cite, joins the discrepancy whose value it states and
-    whose words it shares most (at least LONE_JOIN_SIMILARITY); never across roles, relations
-    or a verified alignment's groups."""
-    roots = sorted({uf.find(k) for k in range(len(clusters))})
-    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
-
-    def conflicts(ms: list[int]) -> bool:
-        return any(agree(_q(figs[a]), _q(figs[b])) is False for x, a in enumerate(ms) for b in ms[x + 1 :])
-
-    torn = [r for r in roots if conflicts(members[r])]
-    for r in roots:
-        ms = members[r]
-        if r in torn or conflicts(ms):
-            continue
-        docs = {figs[i].doc for i in ms}
-        kind = (dims[ms[0]], relation(figs[ms[0]]), roles[ms[0]])
-        best, best_sim = None, LONE_JOIN_SIMILARITY
-        for t in torn:
-            mt = members[t]
-            if (dims[mt[0]], relation(figs[mt[0]]), roles[mt[0]]) != kind or docs & {figs[i].doc for i in mt}:
-                continue
-            if len({g for i in ms + mt if (g := figs[i].measure_group) is not None}) > 1:
-                continue
-            if not any(agree(_q(figs[ms[0]]), _q(figs[j])) is True for j in mt):
-                continue
-            sim = float(matrix.block(ms, mt).max())
-            if sim >= best_sim:
-                best, best_sim = t, sim
-        if best is not None:
-            uf.union(uf.find(best), uf.find(r))
-            members[best] = members[best] + ms
-
-
-def _one_sentence(ma: Sequence[int], mb: Sequence[int], figs: Sequence[Candidate]) -> bool:
-    """True when one sentence gives a figure of each: they never measure the same thing
-    ("$59.5 billion, or $64.5 billion including debt")."""
-    where = {(figs[i].doc, figs[i].sentence) for i in ma}
-    return any((figs[j].doc, figs[j].sentence) in where for j in mb)
-
-
-def _join_near_values(
-    uf: UnionFind, clusters: list[list[int]], figs: Sequence[Candidate], matrix: Rows, dims: list[str]
-) -> None:
-    """Stage 3: clusters of one dimension and relation whose typical values are the same figure
-    rounded (:func:`~summarizer.compare.rounded_alike`), told in somewhat related words, are one measure told two ways
-    ("a ₹75,000 crore rooftop scheme" / "a total outlay of ₹75,021 crore"). Clusters a
-    verified alignment keeps apart stay apart. Only neighbours in value are compared."""
-    roots = sorted({uf.find(k) for k in range(len(clusters))})
-    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
-
-    def typical(ms: list[int]) -> float:
-        vals = sorted(_q(figs[i]).value or 0.0 for i in ms)
-        return vals[len(vals) // 2]
-
-    def typical_value(ms: list[int]) -> Value:
-        return _q(figs[sorted(ms, key=lambda i: _q(figs[i]).value or 0.0)[len(ms) // 2]])
-
-    by_kind: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
-    for r in roots:
-        ms = members[r]
-        if typical(ms) > 0:
-            by_kind[(dims[ms[0]], relation(figs[ms[0]]))].append((typical(ms), r))
-    for kind, items in by_kind.items():
-        items.sort()
-        if kind[0] not in ("year", "date", "ordinal") and len(items) > 1 and items[-1][0] / items[0][0] <= NEAR_WINDOW:
-            # every figure of this kind in the story lies within a few per cent (the touchdown
-            # at 6:03, 6:04 or 6:05 pm): one measure, unless one sentence gives two of them
-            for (_, a), (_, b) in zip(items, items[1:], strict=False):
-                if not _one_sentence(members[a], members[b], figs) and uf.find(a) != uf.find(b):
-                    uf.union(uf.find(a), uf.find(b))
-            continue
-        if kind[0] in ("year", "date", "time", "ordinal"):
-            continue
-        for x, (va, a) in enumerate(items):
-            for vb, b in items[x + 1 :]:
-                if vb / va > NEAR_WINDOW:
-                    break
-                ra, rb = uf.find(a), uf.find(b)
-                ma, mb = members[a], members[b]
-                groups = {g for i in ma + mb if (g := figs[i].measure_group) is not None}
-                if ra == rb or len(groups) > 1 or not rounded_alike(typical_value(ma), typical_value(mb)):
-                    continue
-                if _one_sentence(ma, mb, figs):
-                    continue
-                if matrix.block(ma, mb).max() >= NEAR_JOIN_SIMILARITY:
-                    uf.union(ra, rb)

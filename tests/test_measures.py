@@ -53,3 +53,19 @@ def test_a_source_stating_a_discrepancys_value_in_its_own_words_is_cited_under_i
     cost = next(d for d in brief.discrepancies if any(v.value.raw.endswith("615 crore") for v in d.values))
     cited = {s for v in cost.values if v.value.value == 6.15e9 for s in v.sources}
     assert {"003_86c8e423d3", "006_69fe3fdf26"} <= cited
+
+
+def test_a_sources_own_currency_conversion_joins_the_values() -> None:
+    docs = [
+        ("a", "Reyes to Northvale\n\nNorthvale United agreed a fee of 103m euros (£88.5m) for the striker Tomas"
+              " Reyes on Friday, the club said."),
+        ("b", "Northvale sign Reyes\n\nNorthvale United agreed a fee of £88.5m for the striker Tomas Reyes on"
+              " Friday, the club said."),
+        ("c", "Reyes joins Northvale\n\nNorthvale United agreed a fee of €100m for the striker Tomas Reyes on"
+              " Friday, the club confirmed."),
+    ]
+    (disc,) = summarize(docs, backend=None).discrepancies
+    # '£88.5m' is the conversion source a gives of its '103m euros': one value, not a third
+    assert {v.value.display: sorted(v.sources) for v in disc.values} == {
+        "€103 million": ["a", "b"], "€100 million": ["c"],
+    }
