@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="score briefs of the eval stories against their gold labels")
     e.add_argument(
         "--backends", default="none,lead,dump",
-        help="comma list: none, llama, openai, and the baselines lead and dump",
+        help="comma list: none, llama, openai, oracle, noisy-oracle (noisy-oracle@N: its wrong labels from seed N), and the baselines lead and dump",
     )  # fmt: skip
     e.add_argument("--gold-dir", type=Path, help="gold folder (default: evals/gold)")
     e.add_argument("--lint", action="store_true", help="check every story's gold and exit (6 on a problem)")

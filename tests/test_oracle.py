@@ -89,3 +89,14 @@ def test_eval_reports_oracles_beside_none_with_their_delta(tmp_path: Path) -> No
     assert "model:" not in _summary_line(brief, None)
     brief.run.backend, brief.run.contribution.key_sentences = "openai", 7
     assert "model: 7 key sentences" in _summary_line(brief, None)
+
+
+def test_noisy_oracle_takes_a_seed_in_its_name() -> None:
+    import pytest
+
+    from summarizer.errors import ConfigError
+    from summarizer.eval.run import parse_backends
+
+    assert parse_backends("none,noisy-oracle@2,noisy-oracle") == ["none", "noisy-oracle@2", "noisy-oracle"]
+    with pytest.raises(ConfigError):
+        parse_backends("none@2")

@@ -85,12 +85,20 @@ def corpus_dir(gold: GoldStory, gold_path: Path) -> Path:
 def parse_backends(text: str | Sequence[str]) -> list[str]:
     names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text)]
     names = [n for n in names if n]
-    unknown = [n for n in names if n not in KNOWN_BACKENDS]
+    unknown = [n for n in names if _oracle(n)[0] not in KNOWN_BACKENDS]
     if unknown:
         raise ConfigError(f"unknown backend(s) {', '.join(unknown)}; choose from {', '.join(KNOWN_BACKENDS)}")
     if not names:
         raise ConfigError("--backends is empty")
     return list(dict.fromkeys(names))
+
+
+def _oracle(name: str) -> tuple[str, int]:
+    """'noisy-oracle@2' is noisy-oracle with its wrong labels drawn from seed 2 (default 0)."""
+    kind, _, seed = name.partition("@")
+    if kind in ORACLES and seed.isdigit():
+        return kind, int(seed)
+    return name, 0
 
 
 def floors_path(explicit: Path | str | None = None) -> Path:
@@ -125,12 +133,13 @@ def build_backend(
     An oracle's loopback server is started and its stop registered on ``stack``."""
     if name == "none" or name in BASELINES:
         return None
-    if name in ORACLES:
+    if _oracle(name)[0] in ORACLES:
         from summarizer.eval.oracle import Oracle, OracleServer
 
         if stack is None:
             raise ConfigError(f"{name}: needs a context to run its server in")
-        server = stack.enter_context(OracleServer(Oracle(gold_paths(gold_dir), noise=ORACLES[name])))
+        kind, seed = _oracle(name)
+        server = stack.enter_context(OracleServer(Oracle(gold_paths(gold_dir), noise=ORACLES[kind], seed=seed)))
         settings = settings.model_copy(update={"base_url": server.base_url, "model": name, "api_key": None})
         name = "openai"
     from summarizer.backends import resolve_backend
