@@ -315,6 +315,10 @@ def _time_mention(m: re.Match[str]) -> Mention | None:
     return Mention(start, start + len(raw), raw, make_value(raw, hour * 60 + minute, "time", qualifier))
 
 
+_PLURAL_AFTER = re.compile(r"\s+(?:[a-z]+s|people|children|men|women)\b")
+_DIMENSION_AFTER = re.compile(rf"{_D}?\s?(?:long|wide|high|tall|deep|thick)\b", re.I)
+
+
 def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
     num_raw = m.group("num")
     number = parse_number(num_raw)
@@ -324,9 +328,14 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
     cur = m.group("cur")
     scale = m.group("scale")
     cur_suf = m.group("cur_suf")
-    # Single-letter scales ("m", "b") only count in a sum of money ("$5m", "103m euros").
+    # Single-letter scales ("m", "b") count in a sum of money ("$5m", "103m euros") and before a
+    # plural noun ("5m people"); "m" before a dimension ("233m-long", "1.5m wide") is metres.
+    metres = False
     if scale and len(scale) == 1 and not cur and not cur_suf:
-        scale = None
+        tail = text[m.end("scale") :]
+        metres = scale.lower() == "m" and bool(_DIMENSION_AFTER.match(tail))
+        if metres or not _PLURAL_AFTER.match(tail):
+            scale = None
     # A bare word "one"/"half a" with no scale or currency is too vague to be a figure.
     if not num_raw[0].isdigit() and not scale and not cur and not cur_suf:
         if number < 3 and lower not in ("half a dozen",):
@@ -369,6 +378,8 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
         unit = CURRENCY_SUFFIX[cur_suf.lower()]
     elif m.group("pct"):
         unit = "percent"
+    elif metres:
+        unit, end = "m", m.end("scale")
     elif m.group("punit"):
         unit, factor = PHYSICAL_UNITS[m.group("punit").lower()]
         number *= factor

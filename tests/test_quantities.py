@@ -88,6 +88,9 @@ def test_dates() -> None:
         ("agreed a 103m euros deal", "EUR", 103e6),  # a one-letter scale before a written currency
         ("a 103m-euro deal", "EUR", 103e6),  # a hyphenated compound
         ("a 50-million-dollar fine", "USD", 50e6),
+        ("some 5m people", "count", 5e6),  # "m" before a plural noun is million
+        ("the 233m-long bridge", "m", 233),  # before a dimension it is metres
+        ("a 1.5m wide deck", "m", 1.5),
         ("3.5 lakh crore", "count", 3.5e12),
         ("Rs. 25 lakh", "INR", 2.5e6),
         ("two dozen", "count", 24),
