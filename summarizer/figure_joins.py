@@ -18,6 +18,14 @@ NEAR_WINDOW = 1.1  # candidates for stage 3, before the rounding check
 NEAR_JOIN_SIMILARITY = 0.2
 
 
+def _members(uf: UnionFind, clusters: list[list[int]]) -> dict[int, list[int]]:
+    """The figures under each root of the joins so far, in one pass."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for k, ms in enumerate(clusters):
+        out[uf.find(k)].extend(ms)
+    return dict(out)
+
+
 def _q(c: Candidate) -> Value:
     assert c.quantity is not None
     return c.quantity
@@ -31,8 +39,7 @@ def join_same_state(
     people had been confirmed dead' and 'the death toll rose to 288'), when most of each
     cluster's mentions say that state and none says another. A part ('88 of the 275') and
     a verified alignment's separate groups stay apart."""
-    roots = sorted({uf.find(k) for k in range(len(clusters))})
-    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
+    members = _members(uf, clusters)
     by_state: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for r, ms in members.items():
         said = {st for i in ms for st in states[i]}
@@ -64,8 +71,8 @@ def join_lone_values(
     sources the discrepancy does not cite, joins the discrepancy whose value it states and
     whose words it shares most (at least LONE_JOIN_SIMILARITY); never across roles, relations
     or a verified alignment's groups."""
-    roots = sorted({uf.find(k) for k in range(len(clusters))})
-    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
+    members = _members(uf, clusters)
+    roots = sorted(members)
 
     def conflicts(ms: list[int]) -> bool:
         return any(agree(_q(figs[a]), _q(figs[b])) is False for x, a in enumerate(ms) for b in ms[x + 1 :])
@@ -101,7 +108,8 @@ def _join_same_conflict(
 ) -> None:
     """Two discrepancies between the same two values or more are one disagreement told in two
     wordings ('103m euros' against '€100m'), unless a source they share would then give two
-    values."""
+    values. Only discrepancies that share two stated values (as unit and amount) are compared."""
+
     def values(ms: list[int]) -> list[Value]:
         out: list[Value] = []
         for i in ms:
@@ -109,22 +117,35 @@ def _join_same_conflict(
                 out.append(_q(figs[i]))
         return out
 
-    for x, a in enumerate(torn):
-        for b in torn[x + 1 :]:
-            ra, rb = uf.find(a), uf.find(b)
-            ma, mb = members[a], members[b]
-            if ra == rb or (dims[ma[0]], relation(figs[ma[0]]), roles[ma[0]]) != (dims[mb[0]], relation(figs[mb[0]]), roles[mb[0]]):
-                continue
-            if len({g for i in ma + mb if (g := figs[i].measure_group) is not None}) > 1 or one_sentence(ma, mb, figs):
-                continue
-            shared = sum(1 for v in values(ma) if any(agree(v, w) is True for w in values(mb)))
-            own = {figs[i].doc for i in ma} & {figs[j].doc for j in mb}
-            if shared >= 2 and all(
-                agree(_q(figs[i]), _q(figs[j])) is True
-                for i in ma if figs[i].doc in own for j in mb if figs[j].doc == figs[i].doc
-            ):
-                uf.union(ra, rb)
-                members[a] = members[b] = ma + mb
+    def keys(vals: list[Value]) -> set[tuple[str, float]]:
+        return {(w.unit, round(w.value, 6)) for v in vals for w in (v, *v.alternatives) if w.value is not None}
+
+    vals = {t: values(members[t]) for t in torn}
+    index: dict[tuple[str, float], list[int]] = defaultdict(list)
+    for t in torn:
+        for key in keys(vals[t]):
+            index[key].append(t)
+    pairs: dict[tuple[int, int], int] = defaultdict(int)
+    for ts in index.values():
+        for x, a in enumerate(ts):
+            for b in ts[x + 1 :]:
+                pairs[(a, b) if a < b else (b, a)] += 1
+    for (a, b), n in sorted(pairs.items()):
+        if n < 2:
+            continue
+        ra, rb = uf.find(a), uf.find(b)
+        ma, mb = members[a], members[b]
+        if ra == rb or (dims[ma[0]], relation(figs[ma[0]]), roles[ma[0]]) != (dims[mb[0]], relation(figs[mb[0]]), roles[mb[0]]):
+            continue
+        if len({g for i in ma + mb if (g := figs[i].measure_group) is not None}) > 1 or one_sentence(ma, mb, figs):
+            continue
+        shared = sum(1 for v in vals[a] if any(agree(v, w) is True for w in vals[b]))
+        own = {figs[i].doc for i in ma} & {figs[j].doc for j in mb}
+        if shared >= 2 and all(
+            agree(_q(figs[i]), _q(figs[j])) is True
+            for i in ma if figs[i].doc in own for j in mb if figs[j].doc == figs[i].doc
+        ):
+            uf.union(ra, rb)
 
 
 def one_sentence(ma: Sequence[int], mb: Sequence[int], figs: Sequence[Candidate]) -> bool:
@@ -141,8 +162,8 @@ def join_near_values(
     rounded (:func:`~summarizer.compare.rounded_alike`), told in somewhat related words, are one measure told two ways
     ("a ₹75,000 crore rooftop scheme" / "a total outlay of ₹75,021 crore"). Clusters a
     verified alignment keeps apart stay apart. Only neighbours in value are compared."""
-    roots = sorted({uf.find(k) for k in range(len(clusters))})
-    members = {r: [i for k in range(len(clusters)) if uf.find(k) == r for i in clusters[k]] for r in roots}
+    members = _members(uf, clusters)
+    roots = sorted(members)
 
     def typical(ms: list[int]) -> float:
         vals = sorted(_q(figs[i]).value or 0.0 for i in ms)
