@@ -12,7 +12,7 @@ from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
 from summarizer.compare import agree
 from summarizer.evidence import Candidate
 from summarizer.figures import FigureGroup
-from summarizer.measures import state
+from summarizer.measures import clause_around, near_words, state
 from summarizer.similarity import TfIdf
 from summarizer.text import STOPWORDS, content_words, stem
 from summarizer.units import CURRENCY_PREFIX, MONTHS, ORDINAL_WORDS, UNITS_WORDS, is_money
@@ -140,21 +140,6 @@ def measure_topic(members: Sequence[Candidate], tfidf: TfIdf) -> str:
     return _with_whose(members, _with_money_noun(members, _lexical_topic(members, tfidf, phrase)))
 
 
-def _near_words(c: Candidate, window: int) -> list[tuple[int, str]]:
-    """(distance in words, word) within ``window`` words of the figure, in its clause."""
-    assert c.quantity_span is not None
-    at = c.quantity_span.start - c.span.start
-    after = re.findall(r"[\w\-\u2011']+|[,;:]", c.span.text[at + len(c.quantity_span.text) :])[:window]
-    before = re.findall(r"[\w\-\u2011']+|[,;:]", c.span.text[:at])[-window:][::-1]
-    out = []
-    for side in (before, after):
-        for d, w in enumerate(side, 1):
-            if w in ",;:" or w.lower() in ("and", "while", "but", "whereas"):
-                break
-            out.append((d, w))
-    return out
-
-
 def _with_money_noun(members: Sequence[Candidate], topic: str) -> str:
     """A sum of money names what it is (price, fee, value...) when its sources say so near it."""
     if not any(c.quantity is not None and is_money(c.quantity) for c in members):
@@ -162,12 +147,12 @@ def _with_money_noun(members: Sequence[Candidate], topic: str) -> str:
     have = {stem(w.lower()) for w in topic.split()}
     if have & MONEY_NOUNS:
         return topic
-    seen = Counter(stem(w.lower()) for c in members for _, w in _near_words(c, TOPIC_ADJACENT_WORDS)
+    seen = Counter(stem(w.lower()) for c in members for _, w in near_words(c, TOPIC_ADJACENT_WORDS)
                    if stem(w.lower()) in MONEY_NOUNS)  # fmt: skip
     if not seen:
         return topic
     noun = seen.most_common(1)[0][0]
-    written = next(w for c in members for _, w in _near_words(c, TOPIC_ADJACENT_WORDS) if stem(w.lower()) == noun)
+    written = next(w for c in members for _, w in near_words(c, TOPIC_ADJACENT_WORDS) if stem(w.lower()) == noun)
     return f"{topic} {written.lower()}".strip()
 
 
@@ -203,11 +188,8 @@ _NAME = re.compile(r"[A-Z][a-z]+(?:'s|\u2019s)?")
 def _names_near(c: Candidate) -> list[tuple[int, str]]:
     """(distance in words, name) for the names (runs of capitalised words: 'Uttar Pradesh') in
     the figure's clause, within twice TOPIC_ADJACENT_WORDS words of it."""
-    assert c.quantity_span is not None
-    at = c.quantity_span.start - c.span.start
     limit = TOPIC_ADJACENT_WORDS * 2
-    before = re.split(r"[,;:]|\b(?:and|while|but|whereas)\b", c.span.text[:at])[-1]
-    after = re.split(r"[,;:]|\b(?:and|while|but|whereas)\b", c.span.text[at + len(c.quantity_span.text) :])[0]
+    before, after = clause_around(c)
     out = []
     for m in _NAME_RUN.finditer(before):
         if not _PLACE_BEFORE.search(before[: m.start()]):

@@ -25,7 +25,6 @@ from summarizer.figure_joins import (
     one_sentence,
 )
 from summarizer.measures import differ, relation, role, state
-from summarizer.quantities import make_value
 from summarizer.similarity import (
     Rows,
     TfIdf,
@@ -37,6 +36,7 @@ from summarizer.similarity import (
 )
 from summarizer.text import content_words
 from summarizer.units import is_money, scaled_count
+from summarizer.values import make_value
 
 # Thresholds measured on the seeds and ind_surya_ghar_cabinet (dev stories).
 FIGURE_SIMILARITY = 0.3

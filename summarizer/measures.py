@@ -55,7 +55,30 @@ NAMING_NOUNS = frozenset({"toll", "lives", "bodies", "death", "deaths", "fatalit
 what is counted of them ('88 bodies have been identified')."""
 """What a count of people counts, in any news story: the dead, the injured, the missing, the
 rescued... Two counts in different states are different measures ('132 killed', '2 missing')."""
-_CLAUSE_END = {"and", "while", "but", "whereas", "with", "besides", ",", ";", ":"}
+CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|while|but|whereas|with|besides)\b")
+"""Where a figure's clause ends: what lies beyond says something else ('132 dead, and two missing')."""
+WORD = re.compile(r"[\w\-\u2011']+")
+
+
+def clause_around(c: Candidate) -> tuple[str, str]:
+    """The text of the figure's own clause before it and after it: the one window every reading
+    of the words beside a figure uses (its state here, its topic and whose it is in
+    discrepancies.py)."""
+    assert c.quantity_span is not None
+    at = c.quantity_span.start - c.span.start
+    before = CLAUSE_BREAK.split(c.span.text[:at])[-1]
+    after = CLAUSE_BREAK.split(c.span.text[at + len(c.quantity_span.text) :])[0]
+    return before, after
+
+
+def near_words(c: Candidate, window: int) -> list[tuple[int, str]]:
+    """(distance in words, word) within ``window`` words of the figure, in its clause."""
+    before, after = clause_around(c)
+    return [
+        (d, w) for side in (WORD.findall(before)[::-1], WORD.findall(after)) for d, w in enumerate(side[:window], 1)
+    ]
+
+
 _AGE = re.compile(r"(?:year|yr)s?[-\u2011 ]old\s+([a-z]+)", re.I)
 
 
@@ -64,24 +87,17 @@ def state(c: Candidate) -> frozenset[str]:
     first; and for an age ('a 47-year-old man'), whose age it is."""
     assert c.quantity_span is not None
     at = c.quantity_span.start - c.span.start
-    end = at + len(c.quantity_span.text)
     age = _AGE.match(c.span.text[at + len(re.match(r"[\w.,]*", c.quantity_span.text).group(0)) :].lstrip("- \u2011"))  # type: ignore[union-attr]
     if age or re.search(r"\baged\s*$", c.span.text[:at]):
         noun = age.group(1).lower() if age else ""
         if noun in STOPWORDS or noun.endswith(("ed", "ing")):
             noun = ""  # "a 49-year-old named ...": whose age is not said here
         return frozenset({f"age:{noun}"})
-    found: list[tuple[bool, int, str]] = []
-    for d, tok in enumerate(re.findall(r"[a-z]+|[,;:]", c.span.text[end:].lower())[:_ROLE_WINDOW + 1], 1):
-        if tok in _CLAUSE_END:
-            break
-        if tok in STATE_WORDS:
-            found.append((tok in NAMING_NOUNS, d, STATE_WORDS[tok]))
-    for d, tok in enumerate(reversed(re.findall(r"[a-z]+|[,;:]", c.span.text[:at].lower())[-_ROLE_WINDOW - 1 :]), 1):
-        if tok in _CLAUSE_END:
-            break
-        if tok in STATE_WORDS:
-            found.append((tok in NAMING_NOUNS, d, STATE_WORDS[tok]))
+    found = [
+        (tok in NAMING_NOUNS, d, STATE_WORDS[tok])
+        for d, word in near_words(c, _ROLE_WINDOW)
+        if (tok := word.lower()) in STATE_WORDS
+    ]
     return frozenset({min(found)[2]}) if found else frozenset()
 
 
