@@ -4,6 +4,7 @@ with itself is said in the note, or stands alone when it is the measure's only s
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -205,7 +206,11 @@ def _names_near(c: Candidate) -> list[tuple[int, str]]:
 
 def _names_in_sentence(c: Candidate) -> list[tuple[int, str]]:
     """The names anywhere in the figure's sentence, ranked after every name of its clause."""
-    text = c.span.text
+    return _sentence_names(c.span.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentence_names(text: str) -> list[tuple[int, str]]:  # many figures share a sentence
     return [
         (100 + m.start(), re.sub(r"(?:'s|\u2019s)$", "", m.group(0))) for m in _NAME_RUN.finditer(text)
         if not _PLACE_BEFORE.search(text[: m.start()]) and _a_name(m.group(0))

@@ -26,6 +26,29 @@ def _members(uf: UnionFind, clusters: list[list[int]]) -> dict[int, list[int]]:
     return dict(out)
 
 
+def _values(ms: list[int], figs: Sequence[Candidate]) -> list[Value]:
+    """The distinct values the figures state (a value that agrees with one listed is not listed)."""
+    out: list[Value] = []
+    seen: set[tuple[object, ...]] = set()
+    for i in ms:
+        q = _q(figs[i])
+        key = (q.unit, q.value, q.qualifier, q.low, q.high)
+        if key not in seen:
+            seen.add(key)
+            if not any(agree(q, v) is True for v in out):
+                out.append(q)
+    return out
+
+
+def _conflicts(vals: list[Value]) -> bool:
+    return any(agree(a, b) is False for x, a in enumerate(vals) for b in vals[x + 1 :])
+
+
+def _keys(vals: list[Value]) -> set[tuple[str, float]]:
+    """Unit and amount of each value and of its stated conversions: a cheap test for 'may agree'."""
+    return {(w.unit, round(w.value, 6)) for v in vals for w in (v, *v.alternatives) if w.value is not None}
+
+
 def _q(c: Candidate) -> Value:
     assert c.quantity is not None
     return c.quantity
@@ -73,25 +96,24 @@ def join_lone_values(
     or a verified alignment's groups."""
     members = _members(uf, clusters)
     roots = sorted(members)
-
-    def conflicts(ms: list[int]) -> bool:
-        return any(agree(_q(figs[a]), _q(figs[b])) is False for x, a in enumerate(ms) for b in ms[x + 1 :])
-
-    torn = [r for r in roots if conflicts(members[r])]
+    vals = {r: _values(members[r], figs) for r in roots}
+    torn = [r for r in roots if _conflicts(vals[r])]
+    keys = {t: _keys(vals[t]) for t in torn}
     for r in roots:
         ms = members[r]
-        if r in torn or conflicts(ms):
+        if r in keys or len(vals[r]) != 1:
             continue
         docs = {figs[i].doc for i in ms}
         kind = (dims[ms[0]], relation(figs[ms[0]]), roles[ms[0]])
+        mine = _keys(vals[r])
         best, best_sim = None, LONE_JOIN_SIMILARITY
         for t in torn:
             mt = members[t]
-            if (dims[mt[0]], relation(figs[mt[0]]), roles[mt[0]]) != kind or docs & {figs[i].doc for i in mt}:
+            if not mine & keys[t] or (dims[mt[0]], relation(figs[mt[0]]), roles[mt[0]]) != kind:
+                continue
+            if docs & {figs[i].doc for i in mt} or not any(agree(vals[r][0], v) is True for v in vals[t]):
                 continue
             if len({g for i in ms + mt if (g := figs[i].measure_group) is not None}) > 1:
-                continue
-            if not any(agree(_q(figs[ms[0]]), _q(figs[j])) is True for j in mt):
                 continue
             sim = float(matrix.block(ms, mt).max())
             if sim >= best_sim:
@@ -110,20 +132,10 @@ def _join_same_conflict(
     wordings ('103m euros' against '€100m'), unless a source they share would then give two
     values. Only discrepancies that share two stated values (as unit and amount) are compared."""
 
-    def values(ms: list[int]) -> list[Value]:
-        out: list[Value] = []
-        for i in ms:
-            if not any(agree(_q(figs[i]), v) is True for v in out):
-                out.append(_q(figs[i]))
-        return out
-
-    def keys(vals: list[Value]) -> set[tuple[str, float]]:
-        return {(w.unit, round(w.value, 6)) for v in vals for w in (v, *v.alternatives) if w.value is not None}
-
-    vals = {t: values(members[t]) for t in torn}
+    vals = {t: _values(members[t], figs) for t in torn}
     index: dict[tuple[str, float], list[int]] = defaultdict(list)
     for t in torn:
-        for key in keys(vals[t]):
+        for key in _keys(vals[t]):
             index[key].append(t)
     pairs: dict[tuple[int, int], int] = defaultdict(int)
     for ts in index.values():
