@@ -40,19 +40,22 @@ def _join_conversions(classes: list[list[Candidate]]) -> list[list[Candidate]]:
     """A sum in another currency that a source gives as the conversion of a class's value
     ('103m euros (£88.5m)') is that value: '£88.5m' elsewhere joins the '103m euros' class. No
     currency is converted by rate; only the sources' own conversions are used."""
-    out: list[list[Candidate]] = []
-    for cl in sorted(classes, key=lambda cl: -sum(1 for c in cl if _q(c).alternatives)):
+    converted: dict[tuple[str, float, str], int] = {}  # a stated conversion -> its class
+    for k, cl in enumerate(classes):
+        for c in cl:
+            for alt in _q(c).alternatives:
+                if alt.value is not None and alt.unit != _q(cl[0]).unit:
+                    converted.setdefault((alt.unit, round(alt.value, 6), alt.qualifier), k)
+    home = list(range(len(classes)))
+    for k, cl in enumerate(classes):
         q = _q(cl[0])
-        home = next(
-            (o for o in out if any(_q(c).unit != q.unit and _q(c).qualifier == q.qualifier
-                                   and agree(_q(c), q) is True for c in o)),
-            None,
-        )  # fmt: skip
-        if home is None:
-            out.append(list(cl))
-        else:
-            home.extend(cl)
-    return out
+        into = converted.get((q.unit, round(q.value, 6), q.qualifier)) if q.value is not None else None
+        if into is not None and into != k and home[into] == into and not any(_q(c).alternatives for c in cl):
+            home[k] = into
+    out: dict[int, list[Candidate]] = {}
+    for k, cl in enumerate(classes):
+        out.setdefault(home[k], []).extend(cl)
+    return list(out.values())
 
 
 def conflicting(classes: list[list[Candidate]]) -> bool:

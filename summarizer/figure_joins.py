@@ -27,17 +27,12 @@ def _members(uf: UnionFind, clusters: list[list[int]]) -> dict[int, list[int]]:
 
 
 def _values(ms: list[int], figs: Sequence[Candidate]) -> list[Value]:
-    """The distinct values the figures state (a value that agrees with one listed is not listed)."""
-    out: list[Value] = []
-    seen: set[tuple[object, ...]] = set()
+    """The distinct values the figures state, as written (unit, amount, qualifier, range)."""
+    out: dict[tuple[object, ...], Value] = {}
     for i in ms:
         q = _q(figs[i])
-        key = (q.unit, q.value, q.qualifier, q.low, q.high)
-        if key not in seen:
-            seen.add(key)
-            if not any(agree(q, v) is True for v in out):
-                out.append(q)
-    return out
+        out.setdefault((q.unit, q.value, q.qualifier, q.low, q.high), q)
+    return list(out.values())
 
 
 def _conflicts(vals: list[Value]) -> bool:
@@ -101,7 +96,7 @@ def join_lone_values(
     keys = {t: _keys(vals[t]) for t in torn}
     for r in roots:
         ms = members[r]
-        if r in keys or len(vals[r]) != 1:
+        if r in keys:
             continue
         docs = {figs[i].doc for i in ms}
         kind = (dims[ms[0]], relation(figs[ms[0]]), roles[ms[0]])
@@ -151,9 +146,8 @@ def _join_same_conflict(
             continue
         if len({g for i in ma + mb if (g := figs[i].measure_group) is not None}) > 1 or one_sentence(ma, mb, figs):
             continue
-        shared = sum(1 for v in vals[a] if any(agree(v, w) is True for w in vals[b]))
         own = {figs[i].doc for i in ma} & {figs[j].doc for j in mb}
-        if shared >= 2 and all(
+        if all(
             agree(_q(figs[i]), _q(figs[j])) is True
             for i in ma if figs[i].doc in own for j in mb if figs[j].doc == figs[i].doc
         ):
