@@ -186,36 +186,27 @@ WHOSE_NAMES = 2
 'Starc'), and which of the two the measure belongs to is not told by position."""
 
 
-_NAME = re.compile(r"[A-Z][a-z]+(?:'s|\u2019s)?")
-
-
 def _names_near(c: Candidate) -> list[tuple[int, str]]:
     """(distance in words, name) for the names (runs of capitalised words: 'Uttar Pradesh') in
     the figure's clause, within twice TOPIC_ADJACENT_WORDS words of it."""
     limit = TOPIC_ADJACENT_WORDS * 2
     before, after = clause_around(c)
-    out = []
-    for m in _NAME_RUN.finditer(before):
-        if not _PLACE_BEFORE.search(before[: m.start()]):
-            out.append((len(before[m.end() :].split()) + 1, m.group(0)))
-    for m in _NAME_RUN.finditer(after):
-        if not _PLACE_BEFORE.search(after[: m.start()]):
-            out.append((len(after[: m.start()].split()) + 1, m.group(0)))
-    return [
-        (d, re.sub(r"(?:'s|\u2019s)$", "", name)) for d, name in out
-        if d <= limit and _a_name(name)
-    ]  # fmt: skip
+    out = [(len(before[end:].split()) + 1, name) for _, end, name in _names_in(before)]
+    out += [(len(after[:start].split()) + 1, name) for start, _, name in _names_in(after)]
+    return [(d, name) for d, name in out if d <= limit]
 
 
 def _names_in_sentence(c: Candidate) -> list[tuple[int, str]]:
     """The names anywhere in the figure's sentence, ranked after every name of its clause."""
-    return _sentence_names(c.span.text)
+    return [(100 + start, name) for start, _, name in _names_in(c.span.text)]
 
 
 @functools.lru_cache(maxsize=4096)
-def _sentence_names(text: str) -> list[tuple[int, str]]:  # many figures share a sentence
+def _names_in(text: str) -> list[tuple[int, int, str]]:  # many figures share a sentence
+    """(start, end, name) of each name in the text that is not a place ('in Uttar Pradesh') and
+    passes :func:`_a_name`, its possessive dropped."""
     return [
-        (100 + m.start(), re.sub(r"(?:'s|\u2019s)$", "", m.group(0))) for m in _NAME_RUN.finditer(text)
+        (m.start(), m.end(), re.sub(r"(?:'s|\u2019s)$", "", m.group(0))) for m in _NAME_RUN.finditer(text)
         if not _PLACE_BEFORE.search(text[: m.start()]) and _a_name(m.group(0))
     ]  # fmt: skip
 
@@ -328,17 +319,16 @@ def discrepancies_of(
     ]  # fmt: skip
 
 
-KIND_WORDS = {"time": "time", "date": "date", "year": "year"}
+KIND_WORDS = frozenset({"time", "date", "year"})
 """A time of day, a date or a year is named as one ('time: happened'), since the words beside
 it rarely say so."""
 
 
 def _with_kind(topic: str, dimension: str) -> str:
-    kind = KIND_WORDS.get(dimension)
-    if kind is None or kind in topic.lower().replace(":", " ").split():
+    if dimension not in KIND_WORDS or dimension in topic.lower().replace(":", " ").split():
         return topic
     names, _, what = topic.rpartition(": ")
-    return f"{names}: {kind}, {what}" if names else f"{kind}: {what}"
+    return f"{names}: {dimension}, {what}" if names else f"{dimension}: {what}"
 
 
 def disc_note(values: Sequence[DiscrepancyValue]) -> str:

@@ -69,7 +69,7 @@ def join_same_state(
     for rs in by_state.values():
         for a, b in zip(rs, rs[1:], strict=False):
             ma, mb = members[a], members[b]
-            if len({g for i in ma + mb if (g := figs[i].measure_group) is not None}) > 1 or one_sentence(ma, mb, figs):
+            if aligned_apart(ma, mb, figs) or one_sentence(ma, mb, figs):
                 continue
             uf.union(uf.find(a), uf.find(b))
             members[b] = ma + mb
@@ -99,16 +99,16 @@ def join_lone_values(
         if r in keys:
             continue
         docs = {figs[i].doc for i in ms}
-        kind = (dims[ms[0]], relation(figs[ms[0]]), roles[ms[0]])
+        kind = _kind(ms, figs, dims, roles)
         mine = _keys(vals[r])
         best, best_sim = None, LONE_JOIN_SIMILARITY
         for t in torn:
             mt = members[t]
-            if not mine & keys[t] or (dims[mt[0]], relation(figs[mt[0]]), roles[mt[0]]) != kind:
+            if not mine & keys[t] or _kind(mt, figs, dims, roles) != kind:
                 continue
             if docs & {figs[i].doc for i in mt} or not any(agree(vals[r][0], v) is True for v in vals[t]):
                 continue
-            if len({g for i in ms + mt if (g := figs[i].measure_group) is not None}) > 1:
+            if aligned_apart(ms, mt, figs):
                 continue
             sim = float(matrix.block(ms, mt).max())
             if sim >= best_sim:
@@ -142,9 +142,9 @@ def _join_same_conflict(
             continue
         ra, rb = uf.find(a), uf.find(b)
         ma, mb = members[a], members[b]
-        if ra == rb or (dims[ma[0]], relation(figs[ma[0]]), roles[ma[0]]) != (dims[mb[0]], relation(figs[mb[0]]), roles[mb[0]]):
+        if ra == rb or _kind(ma, figs, dims, roles) != _kind(mb, figs, dims, roles):
             continue
-        if len({g for i in ma + mb if (g := figs[i].measure_group) is not None}) > 1 or one_sentence(ma, mb, figs):
+        if aligned_apart(ma, mb, figs) or one_sentence(ma, mb, figs):
             continue
         own = {figs[i].doc for i in ma} & {figs[j].doc for j in mb}
         if all(
@@ -152,6 +152,18 @@ def _join_same_conflict(
             for i in ma if figs[i].doc in own for j in mb if figs[j].doc == figs[i].doc
         ):
             uf.union(ra, rb)
+
+
+def _kind(
+    ms: list[int], figs: Sequence[Candidate], dims: Sequence[str], roles: Sequence[frozenset[str]]
+) -> tuple[str, str, frozenset[str]]:
+    """What a cluster measures as far as joins go: dimension, relation and role of its first figure."""
+    return dims[ms[0]], relation(figs[ms[0]]), roles[ms[0]]
+
+
+def aligned_apart(ma: Sequence[int], mb: Sequence[int], figs: Sequence[Candidate]) -> bool:
+    """True when a verified model alignment put the two clusters' figures in different groups."""
+    return len({g for i in (*ma, *mb) if (g := figs[i].measure_group) is not None}) > 1
 
 
 def one_sentence(ma: Sequence[int], mb: Sequence[int], figs: Sequence[Candidate]) -> bool:
@@ -200,8 +212,7 @@ def join_near_values(
                     break
                 ra, rb = uf.find(a), uf.find(b)
                 ma, mb = members[a], members[b]
-                groups = {g for i in ma + mb if (g := figs[i].measure_group) is not None}
-                if ra == rb or len(groups) > 1 or not rounded_alike(typical_value(ma), typical_value(mb)):
+                if ra == rb or aligned_apart(ma, mb, figs) or not rounded_alike(typical_value(ma), typical_value(mb)):
                     continue
                 if one_sentence(ma, mb, figs):
                     continue

@@ -50,11 +50,11 @@ STATE_WORDS = {
     **dict.fromkeys(("arrested", "detained"), "arrested"),
     **dict.fromkeys(("identified", "identification"), "identified"),
 }  # fmt: skip
+"""What a count of people counts, in any news story: the dead, the injured, the missing, the
+rescued... Two counts in different states are different measures ('132 killed', '2 missing')."""
 NAMING_NOUNS = frozenset({"toll", "lives", "bodies", "death", "deaths", "fatalities"})
 """State words that only name who is counted ('88 bodies'): another state word in the clause says
 what is counted of them ('88 bodies have been identified')."""
-"""What a count of people counts, in any news story: the dead, the injured, the missing, the
-rescued... Two counts in different states are different measures ('132 killed', '2 missing')."""
 CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|while|but|whereas|with|besides)\b")
 """Where a figure's clause ends: what lies beyond says something else ('132 dead, and two missing')."""
 WORD = re.compile(r"[\w\-\u2011']+")
