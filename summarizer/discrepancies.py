@@ -9,19 +9,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from summarizer.brief import Discrepancy, DiscrepancyValue, Value, dedupe_spans
+from summarizer.brief import Discrepancy, DiscrepancyValue, dedupe_spans
 from summarizer.compare import agree
-from summarizer.evidence import Candidate
+from summarizer.evidence import Candidate, value_of
 from summarizer.figures import FigureGroup
 from summarizer.measures import clause_around, near_words, state
 from summarizer.similarity import TfIdf
 from summarizer.text import STOPWORDS, content_words, stem
 from summarizer.units import CURRENCY_PREFIX, MONTHS, ORDINAL_WORDS, UNITS_WORDS, is_money
-
-
-def _q(c: Candidate) -> Value:
-    assert c.quantity is not None
-    return c.quantity
 
 
 def value_classes(members: Sequence[Candidate]) -> list[list[Candidate]]:
@@ -43,14 +38,14 @@ def _join_conversions(classes: list[list[Candidate]]) -> list[list[Candidate]]:
     converted: dict[tuple[str, float, str], int] = {}  # a stated conversion -> its class
     for k, cl in enumerate(classes):
         for c in cl:
-            for alt in _q(c).alternatives:
-                if alt.value is not None and alt.unit != _q(cl[0]).unit:
+            for alt in value_of(c).alternatives:
+                if alt.value is not None and alt.unit != value_of(cl[0]).unit:
                     converted.setdefault((alt.unit, round(alt.value, 6), alt.qualifier), k)
     home = list(range(len(classes)))
     for k, cl in enumerate(classes):
-        q = _q(cl[0])
+        q = value_of(cl[0])
         into = converted.get((q.unit, round(q.value, 6), q.qualifier)) if q.value is not None else None
-        if into is not None and into != k and home[into] == into and not any(_q(c).alternatives for c in cl):
+        if into is not None and into != k and home[into] == into and not any(value_of(c).alternatives for c in cl):
             home[k] = into
     out: dict[int, list[Candidate]] = {}
     for k, cl in enumerate(classes):
@@ -298,7 +293,7 @@ def discrepancies_of(
     torn = {d: own for d, own in sorted(per_doc.items()) if len(own) >= 2 and conflicting(own)}
     if len(per_doc) > 1:  # across sources: a source at odds with itself is said in the note
         notes = [disc_note(values)] + [
-            f"{d} itself gives " + " and ".join(_q(ms[0]).raw for ms in own) + "."
+            f"{d} itself gives " + " and ".join(value_of(ms[0]).raw for ms in own) + "."
             for d, own in torn.items()
         ]  # fmt: skip
         note = " ".join(n for n in notes if n)
@@ -308,7 +303,7 @@ def discrepancies_of(
             id="", topic=topic, dimension=dim, scope="within_source",
             values=[
                 DiscrepancyValue(
-                    value=_q(ms[0]), sources=[d], derivative_sources=[d] if d in derivative_of else [],
+                    value=value_of(ms[0]), sources=[d], derivative_sources=[d] if d in derivative_of else [],
                     evidence=dedupe_spans([c.quantity_span for c in ms if c.quantity_span]),
                 )
                 for ms in own

@@ -60,6 +60,12 @@ class Candidate:
     """Set from a verified cross-document alignment: claims sharing it state the same fact."""
 
 
+def value_of(c: Candidate) -> Value:
+    """A figure's value (only figures are passed: candidates that carry a quantity)."""
+    assert c.quantity is not None
+    return c.quantity
+
+
 @dataclass
 class QuoteSpan:
     span: Span

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from summarizer.brief import Value
 from summarizer.compare import agree, rounded_alike
-from summarizer.evidence import Candidate
+from summarizer.evidence import Candidate, value_of
 from summarizer.measures import relation
 from summarizer.similarity import Rows, UnionFind
 
@@ -30,7 +30,7 @@ def _values(ms: list[int], figs: Sequence[Candidate]) -> list[Value]:
     """The distinct values the figures state, as written (unit, amount, qualifier, range)."""
     out: dict[tuple[object, ...], Value] = {}
     for i in ms:
-        q = _q(figs[i])
+        q = value_of(figs[i])
         out.setdefault((q.unit, q.value, q.qualifier, q.low, q.high), q)
     return list(out.values())
 
@@ -42,11 +42,6 @@ def _conflicts(vals: list[Value]) -> bool:
 def _keys(vals: list[Value]) -> set[tuple[str, float]]:
     """Unit and amount of each value and of its stated conversions: a cheap test for 'may agree'."""
     return {(w.unit, round(w.value, 6)) for v in vals for w in (v, *v.alternatives) if w.value is not None}
-
-
-def _q(c: Candidate) -> Value:
-    assert c.quantity is not None
-    return c.quantity
 
 
 def join_same_state(
@@ -148,7 +143,7 @@ def _join_same_conflict(
             continue
         own = {figs[i].doc for i in ma} & {figs[j].doc for j in mb}
         if all(
-            agree(_q(figs[i]), _q(figs[j])) is True
+            agree(value_of(figs[i]), value_of(figs[j])) is True
             for i in ma if figs[i].doc in own for j in mb if figs[j].doc == figs[i].doc
         ):
             uf.union(ra, rb)
@@ -184,11 +179,11 @@ def join_near_values(
     roots = sorted(members)
 
     def typical(ms: list[int]) -> float:
-        vals = sorted(_q(figs[i]).value or 0.0 for i in ms)
+        vals = sorted(value_of(figs[i]).value or 0.0 for i in ms)
         return vals[len(vals) // 2]
 
     def typical_value(ms: list[int]) -> Value:
-        return _q(figs[sorted(ms, key=lambda i: _q(figs[i]).value or 0.0)[len(ms) // 2]])
+        return value_of(figs[sorted(ms, key=lambda i: value_of(figs[i]).value or 0.0)[len(ms) // 2]])
 
     by_kind: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
     for r in roots:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from summarizer.brief import Value
 from summarizer.compare import agree, near, rounded_alike, spread
-from summarizer.evidence import Candidate
+from summarizer.evidence import Candidate, value_of
 from summarizer.figure_joins import (
     NEAR_WINDOW,
     join_lone_values,
@@ -56,11 +56,6 @@ K_NEIGHBOURS = 20  # per figure; no dev story has a figure with more than 12 sam
 class FigureGroup:
     dimension: str
     members: list[Candidate] = field(default_factory=list)
-
-
-def _q(c: Candidate) -> Value:
-    assert c.quantity is not None
-    return c.quantity
 
 
 def _dimension(v: Value) -> str:
@@ -114,7 +109,7 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     dup_of: list[int] = []
     for i, c in enumerate(figs):
         assert c.quantity_span is not None
-        key = (c.span.text, c.quantity_span.start - c.span.start, _q(c).raw, tuple(c.labels), c.measure_group)
+        key = (c.span.text, c.quantity_span.start - c.span.start, value_of(c).raw, tuple(c.labels), c.measure_group)
         dup_of.append(first.setdefault(key, i))
     uniq = sorted(first.values())
     if len(uniq) == len(figs):
@@ -229,7 +224,7 @@ def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
             any(
                 raw.get((min(a, b), max(a, b)), 0.0) >= SAME_DOC_SIMILARITY
                 or (figs[a].sentence != figs[b].sentence  # the same figure again, or a headline's rounding
-                    and (agree(_q(figs[a]), _q(figs[b])) is True or rounded_alike(_q(figs[a]), _q(figs[b]))))
+                    and (agree(value_of(figs[a]), value_of(figs[b])) is True or rounded_alike(value_of(figs[a]), value_of(figs[b]))))
                 for a in members_of[ri] if figs[a].doc == d
                 for b in members_of[rj] if figs[b].doc == d
             )
