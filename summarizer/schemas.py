@@ -76,17 +76,22 @@ class EventLabel(_Model):
 _ITEM = re.compile(r"^\s*([SF]?)\s*([0-9]+)\s*[:.\-)]?\s*(.*?)\s*$", re.I | re.S)
 
 
+def _label(text: str) -> str:
+    """At most five words of at most WORD_CHARS characters: what the grammar allows."""
+    return " ".join(word[:WORD_CHARS] for word in text.split()[:5])
+
+
 def _item(prefix: str, v: object) -> str | None:
     """ "S3: label" for what a model wrote as "S3: label", "s3 - label", "3: label" or
     {"id": "S3", "topic": "label"}; None when it names no id of this kind."""
     if isinstance(v, dict):
         ref = _ref(prefix, v.get("id"))
         label = next((x for k, x in v.items() if k != "id" and isinstance(x, str)), "")
-        return f"{ref}: {' '.join(label.split()[:5])}" if isinstance(ref, str) and re.fullmatch(rf"{prefix}\d+", ref) else None
+        return f"{ref}: {_label(label)}" if isinstance(ref, str) and re.fullmatch(rf"{prefix}\d+", ref) else None
     m = _ITEM.match(v) if isinstance(v, str) else None
     if m is None or (m.group(1) and m.group(1).upper() != prefix):
         return None
-    return f"{prefix}{int(m.group(2))}: {' '.join(m.group(3).split()[:5])}"
+    return f"{prefix}{int(m.group(2))}: {_label(m.group(3))}"
 
 
 def _items(prefix: str, v: object) -> object:
@@ -95,9 +100,15 @@ def _items(prefix: str, v: object) -> object:
     return [x for x in (_item(prefix, item) for item in v) if x is not None]
 
 
-# A label is at most five words, in the grammar itself: a small model cannot copy its sentence.
-KeyItem = Annotated[str, StringConstraints(pattern=r"^S[0-9]+: [^ ]*( [^ ]+){0,4}$")]
-FigureItem = Annotated[str, StringConstraints(pattern=r"^F[0-9]+: [^ ]*( [^ ]+){0,4}$")]
+# A label is at most five words of at most WORD_CHARS characters each, in the grammar itself, and
+# the event at most EVENT_CHARS: a small model cannot copy its sentence. With words unbounded,
+# Qwen2.5-Coder-0.5B glued the sentence it copied into five "words" until max_tokens cut the
+# answer (5 of 5 seed requests, 2026-11-23); 24 characters hold any English word.
+WORD_CHARS = 24
+EVENT_CHARS = 160
+_WORDS = rf"[^ ]{{0,{WORD_CHARS}}}( [^ ]{{1,{WORD_CHARS}}}){{0,4}}"
+KeyItem = Annotated[str, StringConstraints(pattern=rf"^S[0-9]+: {_WORDS}$")]
+FigureItem = Annotated[str, StringConstraints(pattern=rf"^F[0-9]+: {_WORDS}$")]
 KEYS_DOC = '"S<id>: topic in 2-4 words", most important first.'
 FIGURES_DOC = '"F<id>: what it measures, 2-4 words".'
 
@@ -114,7 +125,7 @@ class IdExtraction(_Model):
 
     key_sentences: list[KeyItem] = Field(max_length=12, description=KEYS_DOC)
     figures: list[FigureItem] = Field(max_length=60, description=FIGURES_DOC)
-    event: str = Field(description='"who; what; when".')
+    event: str = Field(max_length=EVENT_CHARS, description='"who; what; when".')
 
     @field_validator("key_sentences", mode="before")
     @classmethod
@@ -135,8 +146,8 @@ class IdExtraction(_Model):
     @classmethod
     def _event(cls, v: object) -> object:
         if isinstance(v, dict):
-            return "; ".join(str(v.get(k) or "") for k in ("who", "what", "when"))
-        return v
+            v = "; ".join(str(v.get(k) or "") for k in ("who", "what", "when"))
+        return v[:EVENT_CHARS] if isinstance(v, str) else v
 
     def keys(self) -> list[KeySentence]:
         return [KeySentence(id=i, topic=t) for i, _, t in (x.partition(": ") for x in self.key_sentences)]

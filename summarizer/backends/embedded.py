@@ -72,6 +72,13 @@ class EmbeddedServer:
         params.cpuparams.n_threads = max(1, n_threads - 1)
         params.cpuparams_batch.n_threads = n_threads
         params.sampling.seed = seed
+        # The model's own chat template through llama.cpp's built-in renderer, not its Jinja
+        # engine: on the Jinja path the server parses every answer with a PEG parser that throws
+        # HTTP 500 ("does not match the expected peg-native format") on an answer cut at
+        # max_tokens, so nothing of it reaches the salvage (4 of 5 seed requests, 2026-11-23;
+        # upstream ggml-org/llama.cpp#27279). The built-in path returns the cut answer with
+        # finish_reason "length"; the JSON-schema grammar applies on both.
+        params.use_jinja = False
         params.cont_batching = True
         params.hostnames = ["127.0.0.1"]  # the HTTP listener the server opens stays on loopback
         params.port = 0
