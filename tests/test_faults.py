@@ -338,7 +338,7 @@ def test_truncated_answer_keeps_its_complete_claims(
     fake_server: FakeOpenAIServer, make_backend: Callable[..., Any], tmp_path: Path, reliability: Any
 ) -> None:
     """finish_reason "length" after two whole key sentences: those two are salvaged and
-    grounded, the cut-off third is not; the document is not lost."""
+    grounded, the cut-off third is not; the document is not lost, and its answer is cached."""
     whole = json.dumps({"key_sentences": [{"id": "S3", "topic": "t"}, {"id": "S4", "topic": "t"},
                                           {"id": "S5", "topic": "A third claim that is cut"}]})  # fmt: skip
     cut = whole[: whole.rindex("A third claim") + 5]
@@ -351,3 +351,8 @@ def test_truncated_answer_keeps_its_complete_claims(
     assert status[DOC] == "ok"
     assert not [f for f in brief.failures if f.source == DOC]
     assert brief.run.grounding.proposed >= 2
+    # the cut answer was paid for: it is cached like a whole one and never asked for again
+    calls = fake_server.calls_for(DOC)
+    again = run_brief(tmp_path, fake_server, backend)
+    assert fake_server.calls_for(DOC) == calls
+    assert again.model_dump(exclude={"run"}) == brief.model_dump(exclude={"run"})

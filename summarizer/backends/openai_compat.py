@@ -208,8 +208,11 @@ class OpenAIBackend:
 
 def _salvage(request: ExtractionRequest, completion: Any, calls: int) -> ExtractionResponse | None:
     """A truncated (finish_reason "length") or slightly malformed extraction still holds
-    complete items: keep those; grounding checks them like any other."""
-    if request.schema is not IdExtraction:
+    complete items: keep those; grounding checks them like any other. The answer counts as
+    given: its tokens are counted and the pipeline caches it (the same request, seed and cap
+    would be cut at the same place again). Requests carry a per-document subclass of
+    IdExtraction (id_schema)."""
+    if not (isinstance(request.schema, type) and issubclass(request.schema, IdExtraction)):
         return None
     data = salvage_extraction(_text(completion))
     if data is None:
