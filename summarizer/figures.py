@@ -90,7 +90,8 @@ def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf, states: Sequence[fro
 
 def adopt_currency(figs: Sequence[Candidate]) -> None:
     """A sum written without its currency ('raised it to 24.75 crore') takes the currency the
-    story gives the same amount elsewhere ('₹24.75 crore'): it is that amount, not a count."""
+    story gives the same amount elsewhere ('₹24.75 crore'): it is that amount, not a count. In
+    place, before grouping, so that every later use of the figure reads it as money."""
     money: dict[float, Value] = {}
     for c in figs:
         if c.quantity is not None and is_money(c.quantity) and c.quantity.value:
@@ -104,7 +105,6 @@ def adopt_currency(figs: Sequence[Candidate]) -> None:
 def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
     """Group figure mentions that measure the same thing (see :func:`_group_unique`). The same
     figure in the same sentence in several sources (wire copy) is grouped once, then expanded."""
-    adopt_currency(figs)
     first: dict[tuple[object, ...], int] = {}
     dup_of: list[int] = []
     for i, c in enumerate(figs):

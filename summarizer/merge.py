@@ -42,7 +42,7 @@ from summarizer.compare import agree
 from summarizer.derivatives import detect_derivatives, independent
 from summarizer.discrepancies import conflicting, discrepancies_of, figure_topic, value_classes
 from summarizer.evidence import Candidate, DocEvidence
-from summarizer.figures import FigureGroup, group_figures
+from summarizer.figures import FigureGroup, adopt_currency, group_figures
 from summarizer.overview import build_overview
 from summarizer.quantities import find_mentions
 from summarizer.similarity import TfIdf, bag
@@ -255,6 +255,7 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
     n_docs = max(1, len(evidence))
 
     figs = [c for c in cands if c.kind == "figure" and c.quantity is not None]
+    adopt_currency(figs)
     found = figure_findings(figs, tfidf, derivative_of)
     claims = [c for c in cands if c.kind in ("event", "context", "quote")]
     claims = [c for c in claims if not (c.kind == "quote" and c.speaker and c.sentence < 0)]
