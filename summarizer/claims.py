@@ -9,9 +9,9 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from summarizer.brief import Quote, dedupe_spans
+from summarizer.brief import Fact, Quote, dedupe_spans
 from summarizer.evidence import Candidate
-from summarizer.similarity import Rows, TfIdf, UnionFind, bag, candidate_pairs, dot, unit
+from summarizer.similarity import Rows, TfIdf, UnionFind, bag, candidate_pairs, cosine, dot, unit
 from summarizer.text import fold
 
 # Measured on the seeds and ind_surya_ghar_cabinet (dev stories).
@@ -125,3 +125,24 @@ def group_quotes(cands: Sequence[Candidate], tfidf: TfIdf) -> list[Quote]:
     for i, q in enumerate(out, 1):
         q.id = f"Q{i}"
     return out
+
+
+HEADLINE_WEIGHT = 0.6
+"""How much a fact's closeness to the sources' headlines adds to its importance (0 to 1 before).
+It only reorders facts of equal corroboration (independent sources sort first). Measured on the
+nine dev stories (mean score): `none` 0.657 with 0, 0.659 / 0.661 / 0.660 with 0.15 / 0.6 / 1.5;
+at 0.6 the oracle moves 0.722 to 0.721 and noisy-oracle (seed 0) 0.703 to 0.708."""
+
+
+def add_headline_weight(facts: Sequence[Fact], titles: Sequence[str], tfidf: TfIdf) -> None:
+    """Headlines state what the story is about: a fact close to what the sources' headlines say
+    together (the cosine of its statement to their summed unit TF-IDF vectors) ranks higher, the
+    oldest cue of extractive summarising (Edmundson's title words). No headline: no change."""
+    centre: dict[str, float] = {}
+    for title in titles:
+        for term, w in unit(tfidf.vector(bag(title))).items():
+            centre[term] = centre.get(term, 0.0) + w
+    if not centre:
+        return
+    for f in facts:
+        f.importance = round(f.importance + HEADLINE_WEIGHT * cosine(tfidf.vector(bag(f.statement)), centre), 3)

@@ -27,10 +27,10 @@ from summarizer.brief import (
     Quote,
     Source,
     Span,
-    Value,
     dedupe_spans,
 )
 from summarizer.claims import (
+    add_headline_weight,
     group_claims,
     group_quotes,
     ranked_representatives,
@@ -41,7 +41,7 @@ from summarizer.claims import (
 from summarizer.compare import agree
 from summarizer.derivatives import detect_derivatives, independent
 from summarizer.discrepancies import conflicting, discrepancies_of, figure_topic, value_classes
-from summarizer.evidence import Candidate, DocEvidence
+from summarizer.evidence import Candidate, DocEvidence, value_of
 from summarizer.figures import FigureGroup, adopt_currency, group_figures
 from summarizer.overview import build_overview
 from summarizer.quantities import find_mentions
@@ -132,7 +132,7 @@ def claim_facts(
     anchors: dict[tuple[str, int], set[str]] = defaultdict(set)
     for k, members in enumerate(found.agreed):  # undisputed figures told by several sources
         for f in members:
-            if _val(f).unit not in ("year", "date", "time", "ordinal"):
+            if value_of(f).unit not in ("year", "date", "time", "ordinal"):
                 anchors[(f.doc, f.sentence)].add(str(k))
     def supporters_of(rep: Candidate, members: Sequence[Candidate]) -> list[Candidate]:
         # A source supports the statement unless it gives, anywhere, another value for one of
@@ -203,7 +203,7 @@ def figure_facts(
     for members in found.agreed:
         docs = sorted({c.doc for c in members})
         indep = independent(docs, derivative_of)
-        if len(indep) < 2 or any(agree(_val(members[0]), v) for v in values):
+        if len(indep) < 2 or any(agree(value_of(members[0]), v) for v in values):
             continue
         rep = representative(members, derivative_of)
         values += [m.value for m in find_mentions(rep.statement)]
@@ -238,11 +238,6 @@ def _one_per_statement(facts: list[Fact], derivative_of: dict[str, str]) -> list
     return list(by_text.values())
 
 
-def _val(c: Candidate) -> Value:
-    assert c.quantity is not None
-    return c.quantity
-
-
 def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeResult:
     sources = build_sources(evidence)
     tfidf = TfIdf([bag(s.text) for ev in evidence for s in ev.sentences])
@@ -265,8 +260,9 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
     facts += figure_facts(found, facts, derivative_of, n_docs)
 
     facts = _one_per_statement([f for f in facts if f.kind != "quote"], derivative_of)
-    facts.sort(key=lambda f: (-len(f.independent_sources), -f.importance, f.statement))
     single = [f for f in single if f.kind != "quote"]
+    add_headline_weight([*facts, *single], [ev.meta.get("title") or "" for ev in evidence], tfidf)
+    facts.sort(key=lambda f: (-len(f.independent_sources), -f.importance, f.statement))
     single.sort(key=lambda f: (-f.importance, f.statement))
     for i, fact in enumerate(facts, 1):
         fact.id = f"F{i}"

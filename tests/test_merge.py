@@ -144,3 +144,26 @@ def test_unseen_city_discrepancies_found(city_brief: Brief) -> None:
     assert {"₹5,100 crore": ["a_o", "b_c", "d_p"], "₹5,000 crore": ["c_i"]} in found
     assert {"601,427": ["a_o", "b_c", "d_p"], "about 600,000": ["c_i"], "over 600,000": ["e_w"]} in found
     assert {"31": ["a_o", "d_p"], "29": ["c_i"]} in found
+
+
+def test_headline_weight_lifts_the_fact_the_headlines_are_about() -> None:
+    """Of two facts with the same corroboration, the one the sources' headlines are about gains
+    importance; a fact the headlines never touch gains nothing, and no headline changes nothing."""
+    from summarizer.brief import Fact
+    from summarizer.claims import add_headline_weight
+    from summarizer.similarity import TfIdf, bag
+
+    def fact(text: str) -> Fact:
+        return Fact(id="F", statement=text, topic="", kind="event", sources=["a", "b"],
+                    independent_sources=["a", "b"], importance=0.5, evidence=[], origin=["evidence"])  # fmt: skip
+
+    texts = ["The suspension bridge over the river collapsed on Sunday evening.",
+             "The state announced compensation for the families of the victims.",
+             "Hundreds had gathered on the bridge for the festival."]  # fmt: skip
+    tfidf = TfIdf([bag(t) for t in texts])
+    collapse, compensation = fact(texts[0]), fact(texts[1])
+    add_headline_weight([collapse, compensation], ["Bridge collapses over river", "River bridge collapse"], tfidf)
+    assert collapse.importance > 0.5 and compensation.importance == 0.5
+    untouched = fact(texts[0])
+    add_headline_weight([untouched], ["", ""], tfidf)
+    assert untouched.importance == 0.5
