@@ -121,6 +121,8 @@ def state_topic(members: Sequence[Candidate]) -> str:
         return ""
     if top.startswith("age:"):
         return f"age of {top[4:]}".strip() if top[4:] else "age"
+    if top.startswith("dim:"):
+        return top[4:]
     return STATE_NAMES.get(top, "")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from summarizer.brief import Value
 from summarizer.compare import agree, rounded_alike
 from summarizer.evidence import Candidate, value_of
-from summarizer.measures import relation
+from summarizer.measures import LENGTH_UNITS, relation
 from summarizer.similarity import Rows, UnionFind
 
 NEAR_WINDOW = 1.1  # candidates for stage 3, before the rounding check
@@ -50,17 +50,18 @@ def join_same_state(
 ) -> None:
     """Stage 4: counts of people in one state are one measure however they are told ('288
     people had been confirmed dead' and 'the death toll rose to 288'), when most of each
-    cluster's mentions say that state and none says another. A part ('88 of the 275') and
-    a verified alignment's separate groups stay apart."""
+    cluster's mentions say that state and none says another; so are lengths of one dimension
+    ('1.25 metres wide', 'the 1.5m-wide crossing'). A part ('88 of the 275') and a verified
+    alignment's separate groups stay apart."""
     members = _members(uf, clusters)
-    by_state: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    by_state: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
     for r, ms in members.items():
         said = {st for i in ms for st in states[i]}
-        if len(said) != 1 or dims[ms[0]] != "count" or any("part" in roles[i] for i in ms):
+        if len(said) != 1 or dims[ms[0]] not in ("count", *LENGTH_UNITS) or any("part" in roles[i] for i in ms):
             continue
         (only,) = said
         if not only.startswith("age") and 2 * sum(1 for i in ms if states[i]) >= len(ms):
-            by_state[(only, relation(figs[ms[0]]), next(iter(roles[ms[0]]), ""))].append(r)
+            by_state[(dims[ms[0]], only, relation(figs[ms[0]]), next(iter(roles[ms[0]]), ""))].append(r)
     for rs in by_state.values():
         for a, b in zip(rs, rs[1:], strict=False):
             ma, mb = members[a], members[b]

@@ -52,6 +52,16 @@ STATE_WORDS = {
 }  # fmt: skip
 """What a count of people counts, in any news story: the dead, the injured, the missing, the
 rescued... Two counts in different states are different measures ('132 killed', '2 missing')."""
+DIMENSION_WORDS = {
+    **dict.fromkeys(("wide", "width", "broad", "breadth"), "width"),
+    **dict.fromkeys(("long", "length", "span", "spans", "spanned", "spanning"), "length"),
+    **dict.fromkeys(("high", "tall", "height"), "height"),
+    **dict.fromkeys(("deep", "depth"), "depth"),
+}  # fmt: skip
+"""Which dimension a length measures ('1.25 metres wide', 'the 1.5m-wide crossing', 'spanned 233
+metres'): in any text, two lengths of different dimensions are different measures and two of the
+same are one, however each is told."""
+LENGTH_UNITS = frozenset({"m", "mi"})
 NAMING_NOUNS = frozenset({"toll", "lives", "bodies", "death", "deaths", "fatalities"})
 """State words that only name who is counted ('88 bodies'): another state word in the clause says
 what is counted of them ('88 bodies have been identified')."""
@@ -84,8 +94,13 @@ _AGE = re.compile(r"(?:year|yr)s?[-\u2011 ]old\s+([a-z]+)", re.I)
 
 def state(c: Candidate) -> frozenset[str]:
     """The state the figure counts people in (STATE_WORDS), read in its own clause, nearest
-    first; and for an age ('a 47-year-old man'), whose age it is."""
+    first; for an age ('a 47-year-old man'), whose age it is; for a length, its dimension
+    ('dim:width')."""
     assert c.quantity_span is not None
+    if c.quantity is not None and c.quantity.unit in LENGTH_UNITS:
+        dims = [(d, DIMENSION_WORDS[tok]) for d, word in near_words(c, 2)
+                if (tok := word.lower().strip("-\u2011")) in DIMENSION_WORDS]  # fmt: skip
+        return frozenset({f"dim:{min(dims)[1]}"}) if dims else frozenset()
     at = c.quantity_span.start - c.span.start
     age = _AGE.match(c.span.text[at + len(re.match(r"[\w.,]*", c.quantity_span.text).group(0)) :].lstrip("- \u2011"))  # type: ignore[union-attr]
     if age or re.search(r"\baged\s*$", c.span.text[:at]):

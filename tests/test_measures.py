@@ -69,3 +69,20 @@ def test_a_sources_own_currency_conversion_joins_the_values() -> None:
     assert {v.value.display: sorted(v.sources) for v in disc.values} == {
         "€103 million": ["a", "b"], "€100 million": ["c"],
     }
+
+
+def test_lengths_are_grouped_by_the_dimension_they_measure() -> None:
+    """A height is not a length: '120 metres high' and 'the 115m-high dam' disagree on one
+    measure; 'the 1.2-kilometre-long wall' and 'stretches 1,200 metres' agree on another."""
+    docs = [
+        ("a", "Dam opens in Tarvik\n\nThe new dam at Tarvik is 120 metres high and its wall stretches 1,200"
+              " metres across the valley, the ministry said on Friday."),
+        ("b", "Tarvik dam inaugurated\n\nThe ministry opened the 115m-high dam at Tarvik on Friday. Its"
+              " 1.2-kilometre-long wall closes the valley."),
+        ("c", "Tarvik gets its dam\n\nOn Friday the ministry inaugurated the Tarvik dam, which rises 120"
+              " metres. Its wall is 1,200 metres long."),
+    ]
+    found = _values(summarize(docs, backend=None))
+    height = next(v for t, v in found.items() if t.startswith("height"))
+    assert {raw: sorted(s) for raw, s in height.items()} == {"120 metres": ["a", "c"], "115m": ["b"]}
+    assert not any(t.startswith("length") for t in found)  # the wall's length is agreed
