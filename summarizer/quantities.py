@@ -102,6 +102,13 @@ class Mention:
     tags: frozenset[str] = field(default_factory=frozenset)
 
 
+_PEOPLE_AFTER = re.compile(
+    r"\s+(?:more\s+|other\s+)?(?:people|persons?|person|men|man|women|woman|children|child|boys?|girls?"
+    r"|passengers?|workers?|patients?|victims?|survivors?|bodies|body)\b", re.I
+)
+"""A count of people after a small number word: "two people", "one other person", "two bodies"."""
+
+
 def parse_number(text: str) -> float | None:
     """Parse digits (any grouping) or English number words into a float."""
     t = text.strip().lower().replace("\u00a0", " ")
@@ -263,9 +270,10 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
         metres = scale.lower() == "m" and bool(_DIMENSION_AFTER.match(tail))
         if metres or not _PLURAL_AFTER.match(tail):
             scale = None
-    # A bare word "one"/"half a" with no scale or currency is too vague to be a figure.
+    # A bare word "one"/"half a" with no scale or currency is too vague to be a figure, unless
+    # it counts people ("two people are missing", "one person died").
     if not num_raw[0].isdigit() and not scale and not cur and not cur_suf:
-        if number < 3 and lower not in ("half a dozen",):
+        if number < 3 and lower not in ("half a dozen",) and not _PEOPLE_AFTER.match(text[m.end("num") :]):
             return None
     start = m.start("num")
     qual_word = m.group("qual")

@@ -37,6 +37,12 @@ def test_parses_forms(text: str, unit: str, value: float, qualifier: str) -> Non
     assert text[m.start : m.end] == m.raw
 
 
+def test_one_or_two_is_a_figure_only_when_it_counts_people() -> None:
+    assert one("Two people are still missing.").value.value == 2
+    assert one("one other person died in hospital").value.value == 1
+    assert find_mentions("one of the two countries signed, and two ministers met") == []
+
+
 def test_year_range_bounds() -> None:
     v = one("the 2021-31 plan").value
     assert (v.low, v.high) == (2021, 2031)
