@@ -2,8 +2,9 @@
 
 ``FakeEndpoint(latency=0.0)`` serves ``POST /v1/chat/completions`` on 127.0.0.1 (an ephemeral
 port) from a ThreadingHTTPServer, sleeping ``latency`` seconds per call, and counts calls,
-request bytes and (estimated, chars/4) prompt/completion tokens. Its answer is built from the
-request, so any instructor mode works:
+request bytes and (estimated, chars/4) prompt/completion tokens; the HTTP side is the eval's
+loopback server (summarizer/eval/loopback.py). Its answer is built from the request, so any
+instructor mode works:
 
 - a summarizer extraction request (numbered sentences between ``<article>`` tags) gets a valid
   IdExtraction: the article's first few full sentences as key sentences, every figure labelled;
@@ -29,12 +30,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from summarizer.eval.loopback import LoopbackServer, completion
 
 Responder = Callable[[dict[str, Any]], dict[str, Any]]
 
-MAX_BODY = 50_000_000
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019]))\s+(?=[\"'\u201c\u2018A-Z0-9])")
 
 
@@ -57,10 +58,6 @@ def _schema_name(request: dict[str, Any]) -> str:
     fmt = request.get("response_format")
     schema = fmt.get("json_schema") if isinstance(fmt, dict) else None
     return str(schema.get("name", "none")) if isinstance(schema, dict) else "none"
-
-
-def estimate_tokens(text: str) -> int:
-    return max(1, (len(text) + 3) // 4)
 
 
 def sentences(text: str, limit: int, min_chars: int = 25, max_chars: int = 300) -> list[str]:
@@ -139,95 +136,6 @@ def default_responder(request: dict[str, Any]) -> dict[str, Any]:
     return answer if isinstance(answer, dict) else {}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr
-        pass
-
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:  # noqa: N802
-        if self.path.rstrip("/").endswith("/models"):
-            self._send(200, {"object": "list", "data": [{"id": "fake", "object": "model"}]})
-        else:
-            self._send(404, {"error": {"message": "not found"}})
-
-    def do_POST(self) -> None:  # noqa: N802
-        ep = self.server.endpoint
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._send(413, {"error": {"message": "request too large"}})
-            return
-        raw = self.rfile.read(length)
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self._send(404, {"error": {"message": f"no route {self.path}"}})
-            return
-        try:
-            request = json.loads(raw)
-        except json.JSONDecodeError:
-            self._send(400, {"error": {"message": "invalid JSON"}})
-            return
-        with ep.lock:
-            ep.in_flight += 1
-            ep.stats.max_in_flight = max(ep.stats.max_in_flight, ep.in_flight)
-        try:
-            if ep.latency > 0:
-                time.sleep(ep.latency)
-            body = self._completion(request, ep)
-            data = json.dumps(body).encode()
-            with ep.lock:  # counted before the client can see the answer: no reset race
-                ep.stats.calls += 1
-                ep.stats.request_bytes += len(raw)
-                name = _schema_name(request)
-                ep.stats.bytes_by_schema[name] = ep.stats.bytes_by_schema.get(name, 0) + len(raw)
-                ep.stats.response_bytes += len(data)
-                ep.stats.prompt_tokens += body["usage"]["prompt_tokens"]
-                ep.stats.completion_tokens += body["usage"]["completion_tokens"]
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        finally:
-            with ep.lock:
-                ep.in_flight -= 1
-
-    @staticmethod
-    def _completion(request: dict[str, Any], ep: FakeEndpoint) -> dict[str, Any]:
-        answer = json.dumps(ep.responder(request))
-        prompt_text = "".join(str(m.get("content") or "") for m in request.get("messages", []))
-        usage = {"prompt_tokens": estimate_tokens(prompt_text), "completion_tokens": estimate_tokens(answer)}
-        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-        message: dict[str, Any] = {"role": "assistant", "content": answer}
-        finish = "stop"
-        if request.get("tools"):
-            name = request["tools"][0]["function"]["name"]
-            call = {"id": "call_0", "type": "function", "function": {"name": name, "arguments": answer}}
-            message = {"role": "assistant", "content": None, "tool_calls": [call]}
-            finish = "tool_calls"
-        return {
-            "id": "chatcmpl-fake",
-            "object": "chat.completion",
-            "created": int(time.time()),
-            "model": request.get("model", "fake"),
-            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-            "usage": usage,
-        }
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    endpoint: FakeEndpoint
-
-
 class FakeEndpoint:
     """Start with ``start()`` or as a context manager; ``base_url`` ends in ``/v1``."""
 
@@ -237,14 +145,33 @@ class FakeEndpoint:
         self.stats = Stats()
         self.lock = threading.Lock()
         self.in_flight = 0
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
 
     @property
     def base_url(self) -> str:
         assert self._server is not None, "endpoint not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return self._server.base_url
+
+    def _complete(self, request: dict[str, Any], size: int) -> dict[str, Any]:
+        with self.lock:
+            self.in_flight += 1
+            self.stats.max_in_flight = max(self.stats.max_in_flight, self.in_flight)
+        try:
+            if self.latency > 0:
+                time.sleep(self.latency)
+            body = completion(request, json.dumps(self.responder(request)), model="fake")
+            with self.lock:  # counted before the client can see the answer: no reset race
+                self.stats.calls += 1
+                self.stats.request_bytes += size
+                name = _schema_name(request)
+                self.stats.bytes_by_schema[name] = self.stats.bytes_by_schema.get(name, 0) + size
+                self.stats.response_bytes += len(json.dumps(body).encode())
+                self.stats.prompt_tokens += body["usage"]["prompt_tokens"]
+                self.stats.completion_tokens += body["usage"]["completion_tokens"]
+            return body
+        finally:
+            with self.lock:
+                self.in_flight -= 1
 
     def reset(self) -> Stats:
         """Zero the counters; return the old ones."""
@@ -253,16 +180,12 @@ class FakeEndpoint:
         return old
 
     def start(self) -> FakeEndpoint:
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.endpoint = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-endpoint", daemon=True)
-        self._thread.start()
+        self._server = LoopbackServer(self._complete, name="fake-endpoint").start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
 
     def __enter__(self) -> FakeEndpoint:

@@ -162,6 +162,7 @@ def xllamacpp_model(docs: list[DocEvidence], model: Path, limit: int, max_tokens
     params.n_ctx = 8192
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = os.cpu_count() or 2
     params.sampling.seed = 0
+    params.use_jinja = False  # as the embedded backend: a cut answer comes back, not an HTTP 500
     params.port, params.ui, params.verbosity, params.warmup = 0, False, -1, False
     params.hostnames = ["127.0.0.1"]
     server = xllamacpp.Server(params)

@@ -25,19 +25,17 @@ import hashlib
 import json
 import random
 import re
-import threading
 from collections import Counter
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from summarizer.eval.gold import GoldFact, GoldStory, load_gold
+from summarizer.eval.loopback import LoopbackServer, completion
 from summarizer.eval.match import Text, form_hit, groups_hit
 from summarizer.eval.normalize import Quantity, quantities
 from summarizer.eval.words import stem_phrase_in
 
-HOST = "127.0.0.1"
 NOISE = 0.2
 MAX_KEY_SENTENCES = 10
 _ARTICLE_ID = re.compile(r"^Article id: (\S+)$", re.M)
@@ -268,77 +266,13 @@ class Oracle:
         return {"sentences": []}  # the overview (or anything else): nothing, the facts' overview stays
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
-        try:
-            request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-        except ValueError:
-            self._send(400, {"error": {"message": "invalid JSON", "type": "invalid_request_error"}})
-            return
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
-            return
-        prompt = "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
-        content = json.dumps(self.server.oracle.answer(prompt))
-        message: dict[str, Any] = {"role": "assistant", "content": content}
-        tools = request.get("tools") or []
-        if tools:
-            name = tools[0].get("function", {}).get("name", "answer")
-            message = {"role": "assistant", "content": None, "tool_calls": [
-                {"id": "call_0", "type": "function", "function": {"name": name, "arguments": content}}]}  # fmt: skip
-        usage = {"prompt_tokens": (len(prompt) + 3) // 4, "completion_tokens": (len(content) + 3) // 4}
-        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-        self._send(200, {
-            "id": "chatcmpl-oracle", "object": "chat.completion", "created": 0, "model": request.get("model", "oracle"),
-            "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if tools else "stop"}],
-            "usage": usage,
-        })  # fmt: skip
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    oracle: Oracle
-
-
-class OracleServer:
+class OracleServer(LoopbackServer):
     """The oracle on 127.0.0.1 (an ephemeral port), from a background thread; a context manager."""
 
     def __init__(self, oracle: Oracle) -> None:
         self.oracle = oracle
-        self._httpd = _Server((HOST, 0), _Handler)
-        self._httpd.oracle = oracle
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="oracle", daemon=True)  # fmt: skip
+        super().__init__(self._complete, name="oracle")
 
-    @property
-    def base_url(self) -> str:
-        return f"http://{HOST}:{self._httpd.server_address[1]}/v1"
-
-    def start(self) -> OracleServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> OracleServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _complete(self, request: dict[str, Any], size: int) -> dict[str, Any]:
+        prompt = "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
+        return completion(request, json.dumps(self.oracle.answer(prompt)), model="oracle")
