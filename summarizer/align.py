@@ -212,7 +212,30 @@ def _verify_other_events(answer: Alignment, docs: Sequence[StoryDoc], out: Verif
     if apart and len(apart) >= len(docs) - len(apart):
         out.dropped["other_event_not_a_minority"] += len(apart)
         return
-    out.set_apart = [apart[d] for d in sorted(apart)]
+    refuted = [d for d in apart if _own_event_is_the_story(d, set(apart), docs)]
+    out.dropped["other_event_refuted_by_own_answer"] += len(refuted)
+    out.set_apart = [apart[d] for d in sorted(apart) if d not in refuted]
+
+
+SAME_EVENT_OVERLAP = 0.5
+"""Two event labels name one event when half their specific words (what and when) are shared."""
+
+
+def _event_words(answer: Grounded) -> set[str]:
+    e = answer.event
+    return specific_words(f"{e.what} {e.when}") if e is not None else set()
+
+
+def _own_event_is_the_story(d: int, apart: set[int], docs: Sequence[StoryDoc]) -> bool:
+    """The document's own answer names the event most of the story's other documents name:
+    two separate answers disagree, and the document stays. (A document whose own answer names
+    no event, or names another, can be set apart.)"""
+    mine = _event_words(docs[d].answer)
+    others = [w for k, doc in enumerate(docs) if k not in apart and (w := _event_words(doc.answer))]
+    if not mine or not others:
+        return False
+    same = sum(len(mine & w) >= SAME_EVENT_OVERLAP * len(mine | w) for w in others)
+    return 2 * same > len(others)
 
 
 def verify(answer: Alignment, docs: Sequence[StoryDoc]) -> Verified:

@@ -150,3 +150,21 @@ def test_other_event_never_takes_the_majority() -> None:
         {"docs": ["D1", "D2"], "event": "x", "reason": "y"}]})  # fmt: skip
     verified = verify(alignment, docs)
     assert verified.set_apart == [] and verified.dropped["other_event_not_a_minority"] == 2
+
+
+def test_a_document_whose_own_answer_names_the_storys_event_is_not_set_apart() -> None:
+    """Two separate answers must not disagree: the alignment says D2 reports another event, but
+    D2's own answer names the event the rest of the story names, so D2 stays; D3's own answer
+    names another event, so D3 is set apart."""
+    from summarizer.schemas import EventLabel
+
+    docs, _ = story()
+    hiring = EventLabel(who="Acme Corp", what="hires engineers in Pune", when="Monday")
+    docs[0].answer.event = docs[1].answer.event = hiring
+    docs[2].answer.event = EventLabel(who="Acme Corp", what="opens Lyon office", when="last year")
+    extra = [StoryDoc(docs[0].ev, Grounded(event=hiring)) for _ in range(2)]  # two of five are a minority
+    alignment = Alignment.model_validate({"same_measure": [], "same_fact": [], "other_event": [
+        {"docs": ["D2", "D3"], "event": "Lyon office", "reason": "another office"}]})  # fmt: skip
+    verified = verify(alignment, [*docs, *extra])
+    assert [a.source for a in verified.set_apart] == ["c"]
+    assert verified.dropped["other_event_refuted_by_own_answer"] == 1
