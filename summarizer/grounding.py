@@ -186,6 +186,17 @@ def ground_key_sentences(answer: IdExtraction, ev: DocEvidence, report: Groundin
     return out
 
 
+def only_figures(label: str) -> bool:
+    """The label is figures and nothing else ('2031', '51 billion rupees (US $676million)',
+    'December 6', '10 years'): it repeats a value instead of naming what the value measures."""
+    rest, end = [], 0
+    for m in find_mentions(label):
+        rest.append(label[end : m.start])
+        end = m.end
+    rest.append(label[end:])
+    return not content_words(" ".join(rest))
+
+
 def ground_measures(answer: IdExtraction, ev: DocEvidence, report: GroundingReport) -> dict[int, str]:
     """Figure id -> measure label, for labels that fit their figure."""
     out: dict[int, str] = {}
@@ -205,6 +216,8 @@ def ground_measures(answer: IdExtraction, ev: DocEvidence, report: GroundingRepo
             report.dropped["empty_measure"] += 1
         elif not measure_fits(measure, mention.value):
             report.dropped["measure_unit_mismatch"] += 1
+        elif only_figures(measure):
+            report.dropped["measure_only_restates_a_figure"] += 1  # "F3: $5.5 billion" says no measure
         elif not (names_in(measure, doc_folded) and figures_in(measure, ev.sentences[sent].text)):
             report.dropped["measure_not_in_source"] += 1
         elif not names_in(measure, figure_context(ev, sent)):

@@ -49,6 +49,15 @@ def test_measure_must_fit_the_figures_unit() -> None:
     assert measure_fits("AK-203 rifles", count) and measure_fits("AK-203 rifles", money)  # no kind: no claim
 
 
+def test_a_label_that_only_repeats_a_figure_names_no_measure() -> None:
+    a = ev("a", A)
+    report = GroundingReport()
+    got = ground(answer(figures=[f"{fid(a, '$40 million')}: $40 million (USD 40m)", f"{fid(a, '2019')}: 2019",
+                                 f"{fid(a, '2,000')}: engineers hired"]), a, report)  # fmt: skip
+    assert list(got.measures.values()) == ["engineers hired"]
+    assert report.dropped == {"measure_only_restates_a_figure": 2}
+
+
 def test_ids_are_exact_and_what_fails_is_counted() -> None:
     a = ev("a", A)
     report = GroundingReport()
