@@ -36,10 +36,10 @@ def test_embedded_model_end_to_end_and_cached(tmp_path: Path) -> None:
     for f in brief.single_source + brief.facts:
         for span in f.evidence:
             assert text[span.start : span.end] == span.text
-    again = summarize([SEED], settings)
-    if brief.sources[0].status == "ok":  # a result that was paid for is never paid again
-        assert (again.run.model_calls, again.run.cache_hits) == (0, 1)
-        assert again.model_dump(exclude={"run"}) == brief.model_dump(exclude={"run"})
+    assert brief.sources[0].status == "ok", brief.failures  # answered (a cut answer is salvaged)
+    again = summarize([SEED], settings)  # a result that was paid for is never paid again
+    assert (again.run.model_calls, again.run.cache_hits) == (0, 1)
+    assert again.model_dump(exclude={"run"}) == brief.model_dump(exclude={"run"})
 
 
 def test_documents_run_concurrently_in_parallel_slots(tmp_path: Path) -> None:
@@ -86,13 +86,9 @@ def test_cli_default_backend_is_embedded_and_says_cached(tmp_path: Path) -> None
            "--cache-dir", str(tmp_path / "c"), "--max-tokens", "256"]  # fmt: skip
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
     first = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
-    # 4: the model's one answer failed (llama.cpp sometimes rejects its own constrained output
-    # with HTTP 500); the brief is still written from the evidence layer and the failure is one
-    # warning line, never a traceback
-    assert first.returncode in (0, 4, 5), first.stderr
+    assert first.returncode == 0, first.stderr  # answered: even an answer cut at 256 tokens is kept
     assert "Traceback" not in first.stderr
     assert "backend llama" in first.stderr
     assert out.read_text().startswith("# Brief")
-    if first.returncode == 0:
-        second = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
-        assert "0 model calls" in second.stderr and "all from cache" in second.stderr
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+    assert "0 model calls" in second.stderr and "all from cache" in second.stderr
