@@ -10,4 +10,4 @@ export HF_HUB_OFFLINE=1
 .venv/bin/mypy
 .venv/bin/summarizer eval --backends "${EVAL_BACKENDS:-none,oracle,noisy-oracle,lead,dump}" \
   --out reports/eval --check-floors
-.venv/bin/python -m pytest -q -m "slow or not slow" "$@"
+.venv/bin/python -m pytest -q -m "slow or not slow" --durations=15 "$@"
