@@ -53,7 +53,8 @@ def _empty(request: ExtractionRequest) -> dict[str, object]:
 
 
 def settings(tmp_path: Path) -> Settings:
-    return Settings.resolve(env={}, cache_dir=tmp_path / "cache", concurrency=2)
+    # every task, whatever `auto` gives a small model: these tests follow the answers' plumbing
+    return Settings.resolve(env={}, cache_dir=tmp_path / "cache", concurrency=2, model_tasks="keys,labels,align")
 
 
 def test_grounding_keeps_true_and_drops_invented(tmp_path: Path) -> None:

@@ -51,7 +51,8 @@ def test_evidence_layer_alone_finds_the_discrepancies_told_alike(tmp_path: Path)
 
 def test_model_labels_reveal_paraphrased_discrepancies(tmp_path: Path) -> None:
     backend = QueueBackend(responder=labelling_model)
-    brief = summarize([STORY], Settings.resolve(env={}, cache_dir=tmp_path / "b"), backend=backend)
+    settings = Settings.resolve(env={}, cache_dir=tmp_path / "b", model_tasks="labels")
+    brief = summarize([STORY], settings, backend=backend)
     found = _discrepancies(brief)
     assert {"$1.2 billion", "$1.4 billion"} in found
     assert {"$42", "$45"} in found
