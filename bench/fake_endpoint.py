@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from summarizer.eval.loopback import LoopbackServer, completion
+from summarizer.eval.loopback import LoopbackServer, completion, encode, prompt_text
 
 Responder = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -125,7 +125,7 @@ def response_schema(request: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def default_responder(request: dict[str, Any]) -> dict[str, Any]:
-    text = "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
+    text = prompt_text(request)
     if re.search(r"<article>\n?S1: ", text):
         return extraction_for(text)
     if "Q: " in text:  # LangExtract's prompt: the chunk follows the last "Q: "
@@ -152,7 +152,7 @@ class FakeEndpoint:
         assert self._server is not None, "endpoint not started"
         return self._server.base_url
 
-    def _complete(self, request: dict[str, Any], size: int) -> dict[str, Any]:
+    def _complete(self, request: dict[str, Any], size: int) -> bytes:
         with self.lock:
             self.in_flight += 1
             self.stats.max_in_flight = max(self.stats.max_in_flight, self.in_flight)
@@ -160,15 +160,16 @@ class FakeEndpoint:
             if self.latency > 0:
                 time.sleep(self.latency)
             body = completion(request, json.dumps(self.responder(request)), model="fake")
+            data = encode(body)  # encoded once: counted here, sent as is
             with self.lock:  # counted before the client can see the answer: no reset race
                 self.stats.calls += 1
                 self.stats.request_bytes += size
                 name = _schema_name(request)
                 self.stats.bytes_by_schema[name] = self.stats.bytes_by_schema.get(name, 0) + size
-                self.stats.response_bytes += len(json.dumps(body).encode())
+                self.stats.response_bytes += len(data)
                 self.stats.prompt_tokens += body["usage"]["prompt_tokens"]
                 self.stats.completion_tokens += body["usage"]["completion_tokens"]
-            return body
+            return data
         finally:
             with self.lock:
                 self.in_flight -= 1

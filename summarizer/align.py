@@ -212,7 +212,8 @@ def _verify_other_events(answer: Alignment, docs: Sequence[StoryDoc], out: Verif
     if apart and len(apart) >= len(docs) - len(apart):
         out.dropped["other_event_not_a_minority"] += len(apart)
         return
-    refuted = [d for d in apart if _own_event_is_the_story(d, set(apart), docs)]
+    story = [w for k, doc in enumerate(docs) if k not in apart and (w := _event_words(doc.answer))]
+    refuted = [d for d in apart if _names_the_story(_event_words(docs[d].answer), story)]
     out.dropped["other_event_refuted_by_own_answer"] += len(refuted)
     out.set_apart = [apart[d] for d in sorted(apart) if d not in refuted]
 
@@ -226,16 +227,14 @@ def _event_words(answer: Grounded) -> set[str]:
     return specific_words(f"{e.what} {e.when}") if e is not None else set()
 
 
-def _own_event_is_the_story(d: int, apart: set[int], docs: Sequence[StoryDoc]) -> bool:
-    """The document's own answer names the event most of the story's other documents name:
-    two separate answers disagree, and the document stays. (A document whose own answer names
-    no event, or names another, can be set apart.)"""
-    mine = _event_words(docs[d].answer)
-    others = [w for k, doc in enumerate(docs) if k not in apart and (w := _event_words(doc.answer))]
-    if not mine or not others:
+def _names_the_story(mine: set[str], story: list[set[str]]) -> bool:
+    """A document's own event (``mine``) is the one most of the story's other documents name
+    (``story``, one set of event words each): two separate answers disagree, and the document
+    stays. (A document whose own answer names no event, or names another, can be set apart.)"""
+    if not mine or not story:
         return False
-    same = sum(len(mine & w) >= SAME_EVENT_OVERLAP * len(mine | w) for w in others)
-    return 2 * same > len(others)
+    same = sum(len(mine & w) >= SAME_EVENT_OVERLAP * len(mine | w) for w in story)
+    return 2 * same > len(story)
 
 
 def verify(answer: Alignment, docs: Sequence[StoryDoc]) -> Verified:

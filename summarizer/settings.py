@@ -158,8 +158,8 @@ class Settings(BaseModel):
 
 
 EMBEDDED_TASKS = frozenset({"keys"})
-"""What the embedded model's answers are used for by default (``--model-tasks auto``), from the
-README's per-task measurement on the dev stories (2026-11-23, qwen0.5b, all 14 stories): key
+"""What the embedded model's answers are used for by default (``--model-tasks auto``), chosen on
+the 9 dev stories of the README's per-task run (2026-11-23, qwen0.5b, 14 stories): key
 sentences +0.004 over `none`; figure labels +0.000 (grounding keeps 3 of 1,417: the model
 labels a figure with its own value), so they are not used."""
 

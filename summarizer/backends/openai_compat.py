@@ -212,7 +212,7 @@ def _salvage(request: ExtractionRequest, completion: Any, calls: int) -> Extract
     given: its tokens are counted and the pipeline caches it (the same request, seed and cap
     would be cut at the same place again). Requests carry a per-document subclass of
     IdExtraction (id_schema)."""
-    if not (isinstance(request.schema, type) and issubclass(request.schema, IdExtraction)):
+    if not issubclass(request.schema, IdExtraction):
         return None
     data = salvage_extraction(_text(completion))
     if data is None:

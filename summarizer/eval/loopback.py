@@ -17,9 +17,19 @@ from typing import Any
 HOST = "127.0.0.1"
 MAX_BODY = 50_000_000
 
-Handle = Callable[[dict[str, Any], int], dict[str, Any]]
+Handle = Callable[[dict[str, Any], int], dict[str, Any] | bytes]
 """(a parsed chat-completion request, its size in bytes) -> the completion to send (see
-:func:`completion`)."""
+:func:`completion`), or its JSON already encoded (:func:`encode`) by a handler that counts it."""
+
+
+def prompt_text(request: dict[str, Any]) -> str:
+    """The request's messages as one text, one message a line."""
+    return "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    """A response body as the server sends it."""
+    return json.dumps(body).encode()
 
 
 def estimate_tokens(text: str) -> int:
@@ -30,7 +40,7 @@ def estimate_tokens(text: str) -> int:
 def completion(request: dict[str, Any], content: str, model: str = "loopback") -> dict[str, Any]:
     """An OpenAI chat completion whose answer is ``content``: message content, or a tool call
     when the request offers tools (instructor's TOOLS modes); usage estimated from the text."""
-    prompt = "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
+    prompt = prompt_text(request)
     message: dict[str, Any] = {"role": "assistant", "content": content}
     finish = "stop"
     tools = request.get("tools") or []
@@ -53,8 +63,8 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
-    def _send(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
+    def _send(self, status: int, body: dict[str, Any] | bytes) -> None:
+        data = body if isinstance(body, bytes) else encode(body)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))

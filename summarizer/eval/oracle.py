@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.eval.gold import GoldFact, GoldStory, load_gold
-from summarizer.eval.loopback import LoopbackServer, completion
+from summarizer.eval.loopback import LoopbackServer, completion, prompt_text
 from summarizer.eval.match import Text, form_hit, groups_hit
 from summarizer.eval.normalize import Quantity, quantities
 from summarizer.eval.words import stem_phrase_in
@@ -274,5 +274,4 @@ class OracleServer(LoopbackServer):
         super().__init__(self._complete, name="oracle")
 
     def _complete(self, request: dict[str, Any], size: int) -> dict[str, Any]:
-        prompt = "\n".join(str(m.get("content") or "") for m in request.get("messages", []))
-        return completion(request, json.dumps(self.oracle.answer(prompt)), model="oracle")
+        return completion(request, json.dumps(self.oracle.answer(prompt_text(request))), model="oracle")
