@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from summarizer.brief import Fact, Quote, dedupe_spans
 from summarizer.evidence import Candidate
-from summarizer.similarity import Rows, TfIdf, UnionFind, bag, candidate_pairs, cosine, dot, unit
+from summarizer.similarity import Rows, TfIdf, UnionFind, bag, candidate_pairs, cosine, unit
 from summarizer.text import fold
 
 # Measured on the seeds and ind_surya_ghar_cabinet (dev stories).
@@ -105,8 +105,9 @@ def representative(members: Sequence[Candidate], derivative_of: dict[str, str]) 
 def group_quotes(cands: Sequence[Candidate], tfidf: TfIdf) -> list[Quote]:
     vecs = [unit(tfidf.vector(bag(c.statement))) for c in cands]
     uf = UnionFind(len(cands))
-    for i, j in candidate_pairs(vecs, [c.doc for c in cands]):
-        if cands[i].speaker == cands[j].speaker and dot(vecs[i], vecs[j]) >= QUOTE_SIMILARITY:
+    pairs = sorted((i, j) for i, j in candidate_pairs(vecs, [c.doc for c in cands]) if cands[i].speaker == cands[j].speaker)
+    for (i, j), sim in zip(pairs, Rows(vecs).pair_dots(pairs), strict=True):
+        if sim >= QUOTE_SIMILARITY:
             uf.union(i, j)
     out = []
     groups = sorted(uf.groups().values(), key=lambda m: (-len({cands[i].doc for i in m}), m[0]))

@@ -4,6 +4,7 @@ converted)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -83,9 +84,14 @@ _ABOVE = re.compile(r"\b(over|above|more than|at least|in excess of|upwards of|e
 def direction(v: Value) -> str:
     """Which side of the number its qualifier puts the figure: 'below' ("almost", "under"),
     'above' ("over", "more than") or '' (exact, "about", "up to")."""
-    if _BELOW.search(v.raw):
+    return _direction_of(v.raw)
+
+
+@functools.lru_cache(maxsize=65536)
+def _direction_of(raw: str) -> str:  # every pair of a measure's mentions asks again
+    if _BELOW.search(raw):
         return "below"
-    return "above" if _ABOVE.search(v.raw) else ""
+    return "above" if _ABOVE.search(raw) else ""
 
 
 def agree(a: Value, b: Value) -> bool | None:

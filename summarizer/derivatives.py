@@ -8,12 +8,12 @@ import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from summarizer.brief import Derivative
 from summarizer.evidence import DocEvidence
-from summarizer.similarity import Rows, TfIdf, Vector, alignment_of, bag, containment, unit
-from summarizer.text import content_words, shingles
+from summarizer.similarity import Rows, TfIdf, alignment_of, bag, containment
+from summarizer.text import shingles
 
 # Measured on the seeds and ind_surya_ghar_cabinet (dev): republications contain >= 0.8 of the
 # original's shingles, distinct originals on one event <= 0.3.
@@ -38,19 +38,19 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
     cost grows with the number of near pairs, not with the square of the sources."""
     texts = {ev.doc.id: " ".join(s.text for s in ev.sentences) for ev in evidence}
     ids = list(texts)
-    pairs = _near_pairs({d: content_words(t) for d, t in texts.items()})
+    # a document's content words are its sentences' bags, read once for every stage
+    pairs = _near_pairs({ev.doc.id: [w for s in ev.sentences for w in bag(s.text)] for ev in evidence})
     near = {d for pair in pairs for d in pair}  # only documents in a near pair are compared
     rows: dict[str, list[int]] = {}
-    all_vecs: list[Vector] = []
+    bags: list[list[str]] = []
     for ev in evidence:
         if ev.doc.id in near:
-            rows[ev.doc.id] = list(range(len(all_vecs), len(all_vecs) + len(ev.sentences)))
-            all_vecs += [unit(tfidf.vector(bag(s.text))) for s in ev.sentences]
-    matrix = Rows(all_vecs)
+            rows[ev.doc.id] = list(range(len(bags), len(bags) + len(ev.sentences)))
+            bags += [bag(s.text) for s in ev.sentences]
+    matrix = tfidf.unit_rows(bags)
     shingle_sets = {d: shingles(texts[d]) for d in near}
     score: dict[tuple[str, str], tuple[float, float, float]] = {}
-    for a, b in pairs:
-        sims = matrix.block(rows[a], rows[b]) if rows[a] and rows[b] else None
+    for (a, b), sims in _sentence_blocks(pairs, rows, matrix).items():
         for x, y, m in ((a, b, sims), (b, a, None if sims is None else sims.T)):
             c = containment(shingle_sets[x], shingle_sets[y])
             al, mb = alignment_of(m, threshold=0.45) if m is not None else (0.0, 0.0)
@@ -75,12 +75,12 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
             or (mb >= REWRITE_MEAN_SIMILARITY and al >= REWRITE_MIN_ALIGNMENT)
         )
 
+    compared: dict[str, list[str]] = defaultdict(list)
+    for a, b in score:
+        compared[a].append(b)
     found: dict[str, str] = {}
     for a in ids:
-        candidates_b = [
-            b for b in ids
-            if b != a and (a, b) in score and is_derivative(a, b) and directed(a, b) > directed(b, a)
-        ]  # fmt: skip
+        candidates_b = [b for b in compared[a] if is_derivative(a, b) and directed(a, b) > directed(b, a)]
         if candidates_b:
             found[a] = max(candidates_b, key=lambda b: (strength(a, b), b))
     out: list[Derivative] = []
@@ -110,6 +110,26 @@ def detect_derivatives(evidence: Sequence[DocEvidence], tfidf: TfIdf) -> list[De
             )  # fmt: skip
         )
     return sorted(out, key=lambda d: d.source)
+
+
+def _sentence_blocks(pairs: set[tuple[str, str]], rows: dict[str, list[int]], matrix: Rows) -> dict[tuple[str, str], Any]:
+    """Each pair's sentence similarities (a's sentences by b's), or None when one has no
+    sentences: one sparse product per document against all its partners, cut into blocks."""
+    partners: dict[str, list[str]] = defaultdict(list)
+    for a, b in sorted(pairs):
+        partners[a].append(b)
+    out: dict[tuple[str, str], Any] = {}
+    for a, bs in partners.items():
+        with_rows = [b for b in bs if rows[b]]
+        out.update({(a, b): None for b in bs if not rows[b] or not rows[a]})
+        if not rows[a] or not with_rows:
+            continue
+        sims = matrix.block(rows[a], [r for b in with_rows for r in rows[b]])
+        start = 0
+        for b in with_rows:
+            out[(a, b)] = sims[:, start : start + len(rows[b])]
+            start += len(rows[b])
+    return out
 
 
 def _near_pairs(bags: dict[str, list[str]], k: int = 3, min_shared: int = 3) -> set[tuple[str, str]]:

@@ -235,13 +235,7 @@ def _lexical_topic(members: Sequence[Candidate], tfidf: TfIdf, phrase: str) -> s
     for c in members:
         assert c.quantity_span is not None
         at = c.quantity_span.start - c.span.start
-        near_text = c.span.text[max(0, at - TOPIC_WINDOW) : at + len(c.quantity_span.text) + TOPIC_WINDOW]
-        for i, m in enumerate(_SURFACE.finditer(near_text)):
-            w = m.group(0)
-            key = stem(w.lower())
-            low = w.lower()
-            if low in STOPWORDS or low in _NOT_TOPIC or low in UNITS_WORDS or len(w) < 3 or _VERBISH.search(w):
-                continue
+        for i, w, key in _topic_words_near(c.span.text, at, len(c.quantity_span.text)):
             seen_in.setdefault(key, set()).add(c.doc)
             first_at.setdefault(key, (i, w))
     in_phrase = {stem(w.lower()) for w in _SURFACE.findall(phrase)}
@@ -259,6 +253,21 @@ def _lexical_topic(members: Sequence[Candidate], tfidf: TfIdf, phrase: str) -> s
     )[:TOPIC_EXTRA_WORDS]  # fmt: skip
     lead = [first_at[k][1] for k in sorted(ranked, key=lambda k: first_at[k][0])]
     return " ".join([*lead, phrase]).strip() or "figure"
+
+
+@functools.lru_cache(maxsize=16384)
+def _topic_words_near(sentence: str, at: int, length: int) -> tuple[tuple[int, str, str], ...]:
+    """(position, word, stem) of the words around a figure that may name what it measures;
+    wire copies repeat the same sentence, read once."""
+    near_text = sentence[max(0, at - TOPIC_WINDOW) : at + length + TOPIC_WINDOW]
+    out = []
+    for i, m in enumerate(_SURFACE.finditer(near_text)):
+        w = m.group(0)
+        low = w.lower()
+        if low in STOPWORDS or low in _NOT_TOPIC or low in UNITS_WORDS or len(w) < 3 or _VERBISH.search(w):
+            continue
+        out.append((i, w, stem(low)))
+    return tuple(out)
 
 
 _VERBISH = re.compile(r"^[a-z]+(?:ed|ly|ing)$")

@@ -9,7 +9,6 @@ whose values agree backs a fact."""
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,10 +30,10 @@ from summarizer.similarity import (
     UnionFind,
     Vector,
     average_linkage,
+    bag,
     candidate_pairs,
     unit,
 )
-from summarizer.text import content_words
 from summarizer.units import is_money, scaled_count
 from summarizer.values import make_value
 
@@ -65,20 +64,20 @@ def _dimension(v: Value) -> str:
 def figure_vectors(figs: Sequence[Candidate], tfidf: TfIdf, states: Sequence[frozenset[str]]) -> list[Vector]:
     """Each figure's context vector; ``states`` are the figures' :func:`state`, computed once by the caller."""
     out = []
+    shared: dict[tuple[str, int], Vector] = {}  # the sentence and its paragraph, once per sentence
     for k, c in enumerate(figs):
         assert c.quantity_span is not None
-        local = c.context
-        sentence = content_words(c.span.text)
-        v: Vector = {}
-        for t, w in tfidf.vector(sentence, 1.0).items():
-            v[t] = v.get(t, 0.0) + w
-        for t, w in tfidf.vector(local, 2.5).items():
+        if (base := shared.get((c.doc, c.sentence))) is None:
+            base = tfidf.vector(bag(c.span.text), 1.0)
+            for t, w in tfidf.vector(c.paragraph, 0.4).items():
+                base[t] = base.get(t, 0.0) + w
+            shared[(c.doc, c.sentence)] = base
+        v: Vector = dict(base)
+        for t, w in tfidf.vector(c.context, 2.5).items():
             v[t] = v.get(t, 0.0) + w
         if c.topic:
-            for t, w in tfidf.vector(content_words(c.topic), 1.5).items():
+            for t, w in tfidf.vector(bag(c.topic), 1.5).items():
                 v[t] = v.get(t, 0.0) + w
-        for t, w in tfidf.vector(c.paragraph, 0.4).items():
-            v[t] = v.get(t, 0.0) + w
         for st in states[k]:
             v[f"@state:{st}"] = v.get(f"@state:{st}", 0.0) + STATE_WEIGHT
         if c.labels:
@@ -124,15 +123,22 @@ def group_figures(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
 
 def _nearest(pairs: list[tuple[int, int]], sims: list[float], k: int) -> list[tuple[tuple[int, int], float]]:
     """The pairs among each item's k most similar (a sparse k-nearest-neighbour graph): the
-    clustering's cost then grows with the figures, not with the pairs blocking lets through."""
-    incident: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for n, ((i, j), sim) in enumerate(zip(pairs, sims, strict=True)):
-        incident[i].append((sim, n))
-        incident[j].append((sim, n))
-    keep: set[int] = set()
-    for items in incident.values():
-        keep.update(n for _, n in (heapq.nlargest(k, items) if len(items) > k else items))
-    return [(pairs[n], sims[n]) for n in sorted(keep)]
+    clustering's cost then grows with the figures, not with the pairs blocking lets through.
+    Ties go to the later pair. In bulk (numpy): sorted by item, then similarity, then pair."""
+    import numpy as np
+
+    if not pairs:
+        return []
+    n = len(pairs)
+    ends = np.asarray(pairs, dtype=np.int64).T.ravel()  # each pair's first items, then its second
+    sim = np.tile(np.asarray(sims, dtype=np.float64), 2)
+    pair = np.tile(np.arange(n), 2)
+    order = np.lexsort((-pair, -sim, ends))
+    item = ends[order]
+    starts = np.flatnonzero(np.r_[True, item[1:] != item[:-1]])
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    keep = np.unique(pair[order][rank < k]).tolist()
+    return [(pairs[m], sims[m]) for m in keep]
 
 
 def _group_unique(figs: Sequence[Candidate], tfidf: TfIdf) -> list[FigureGroup]:
