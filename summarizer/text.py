@@ -130,6 +130,10 @@ _CREDIT = re.compile(
 )
 
 
+CREDIT_WORDS = 15
+"""Dev stories: the ended credit lines that name an agency have at most 7 words ("Our Standards:
+The Thomson Reuters Trust Principles."); the reporting sentences that name one at least 21
+("HOUSTON (Reuters) - Exxon Mobil has agreed ...", dropped as credits before)."""
 SUBHEAD_WORDS = 12  # measured on the seeds and ind_surya_ghar_cabinet: datelines 4-9 words
 
 
@@ -149,7 +153,9 @@ def furniture_lines(text: str) -> set[tuple[int, int]]:
             or line.lstrip().startswith(("•", "·", "*", "- ", "|"))
             or _FURNITURE.search(line)
             or _INJECTION.search(line)
-            or (_CREDIT.search(line) and len(words) < 80)
+            # a credit or caption names an agency in a short or unended line; a reporting
+            # sentence may name one too ("By Reuters' calculations, ...", "(Reuters) - ...")
+            or (_CREDIT.search(line) and (unended or len(words) < CREDIT_WORDS))
             or (unended and (len(words) < 6 or " | " in line))
             # a short unended line after the headline: a dateline, byline or subhead
             or (unended and i > 0 and len(words) < SUBHEAD_WORDS)
