@@ -46,13 +46,17 @@ KIND_WORDS: dict[str, frozenset[str]] = {
     "percent": frozenset("percent percentage % share rate ratio proportion".split()),
     "count": frozenset("number count edition".split()),
 }
-_UNITKIND_WORDS = {"count": {"people"}, "year": {"time"}, "date": {"time"}, "duration_years": {"time"},
-               "percent": {"percent"}, "ordinal": {"time"}}  # fmt: skip
+_UNITKIND_WORDS = {"count": {"people", "count"}, "year": {"time"}, "date": {"time"}, "percent": {"percent"},
+                   "ordinal": {"time", "count"}}  # fmt: skip
+"""The kinds of label that fit a unit; every duration ('duration_days', 'six-year') is a time."""
+_AMBIGUOUS_KIND_WORDS = frozenset({"share", "rate", "ratio"})
+"""Kind words that name other kinds as well ('per share' is a price, 'exchange ratio' a count):
+alone, they do not say the kind."""
 
 
 def measure_kinds(measure: str) -> set[str]:
     """The kinds of quantity a measure label names ('death toll' -> people), from its words."""
-    words = set(re.findall(r"[a-z%]+", measure.lower()))
+    words = set(re.findall(r"[a-z%]+", measure.lower())) - _AMBIGUOUS_KIND_WORDS
     return {kind for kind, vocab in KIND_WORDS.items() if words & vocab}
 
 
@@ -82,7 +86,8 @@ def measure_fits(measure: str, value: Value) -> bool:
     kinds = measure_kinds(measure)
     if not kinds:
         return True
-    unit_kinds = {"money"} if is_money(value) else _UNITKIND_WORDS.get(value.unit, set())
+    unit = "year" if value.unit.startswith("duration_") else value.unit
+    unit_kinds = {"money"} if is_money(value) else _UNITKIND_WORDS.get(unit, set())
     if scaled_count(value):
         unit_kinds = unit_kinds | {"money"}  # 'raised it to 24.75 crore': a sum, its currency unsaid
     return bool(kinds & unit_kinds)
