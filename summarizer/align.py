@@ -98,9 +98,17 @@ def _figure_refs(refs: Sequence[str], docs: Sequence[StoryDoc]) -> list[tuple[in
 
 def _corroborated(x: tuple[int, int], group: str, docs: Sequence[StoryDoc]) -> bool:
     """The document's own answer labelled this figure with a measure that shares a specific
-    word with the group's measure: two separate answers agree on what it measures."""
+    word with the group's measure: two separate answers agree on what it measures. A label of
+    kind words only ('death toll', 'number of injured') agrees when all its words are the
+    group's."""
     own = docs[x[0]].answer.measures.get(x[1])
-    return own is not None and bool(specific_words(own) & specific_words(group))
+    if own is None:
+        return False
+    mine = specific_words(own)
+    if mine:
+        return bool(mine & specific_words(group))
+    words = set(content_words(own))
+    return bool(words) and words <= set(content_words(group))
 
 
 def _prune_measure(
