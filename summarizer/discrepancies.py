@@ -47,9 +47,10 @@ def _join_conversions(classes: list[list[Candidate]]) -> list[list[Candidate]]:
         into = converted.get((q.unit, round(q.value, 6), q.qualifier)) if q.value is not None else None
         if into is not None and into != k and home[into] == into and not any(value_of(c).alternatives for c in cl):
             home[k] = into
-    out: dict[int, list[Candidate]] = {}
+    out: dict[int, list[Candidate]] = {k: list(cl) for k, cl in enumerate(classes) if home[k] == k}
     for k, cl in enumerate(classes):
-        out.setdefault(home[k], []).extend(cl)
+        if home[k] != k:  # after the class's own mentions: its first states it in its own currency
+            out[home[k]].extend(cl)
     return list(out.values())
 
 
