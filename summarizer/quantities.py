@@ -51,6 +51,7 @@ NUMBER_RE = re.compile(
     rf"(?:\s*(?P<range_sep>{_D}|\bto\b|\band\b)\s*(?P<num2>{_DIGITS})(?![\w]))?"
     rf"(?:[\s{_DC}]?(?P<scale>(?:{_SCALE}))\b(?:\s(?P<scale2>crores?|billion|million|thousand)\b)?)?"
     rf"(?:[\s{_DC}]?(?P<punit>{_PUNIT})\b)?"
+    rf"(?:\s?(?P<cur_sym>[€£¥]|\$(?!\s?\d)))?"  # a symbol after the figure: "103 M€", "20 €"
     rf"(?:[\s{_DC}](?P<cur_suf>(?:{_CUR_SUF}))\b)?"
     rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b)|pc\b)?",
     re.IGNORECASE,
@@ -261,7 +262,7 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
     lower = num_raw.lower()
     cur = m.group("cur")
     scale = m.group("scale")
-    cur_suf = m.group("cur_suf")
+    cur_suf = m.group("cur_suf") or m.group("cur_sym")
     # Single-letter scales ("m", "b") count in a sum of money ("$5m", "103m euros") and before a
     # plural noun ("5m people"); "m" before a dimension ("233m-long", "1.5m wide") is metres.
     metres = False
@@ -298,7 +299,7 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
         return None  # "AK-203"-like names and "10-year" (a duration) are not counts
     end = m.end()
     raw_tail_end = m.end("num")
-    for g in ("num2", "scale", "scale2", "punit", "cur_suf", "pct"):
+    for g in ("num2", "scale", "scale2", "punit", "cur_sym", "cur_suf", "pct"):
         if m.group(g) and (g != "scale" or scale):
             raw_tail_end = max(raw_tail_end, m.end(g))
     end = raw_tail_end
@@ -310,7 +311,7 @@ def _number_mention(text: str, m: re.Match[str]) -> Mention | None:
     if cur:
         unit = CURRENCY_PREFIX.get(" ".join(cur.lower().split()), CURRENCY_PREFIX.get(cur.lower().strip(), "USD"))
     elif cur_suf:
-        unit = CURRENCY_SUFFIX[cur_suf.lower()]
+        unit = CURRENCY_SUFFIX.get(cur_suf.lower()) or CURRENCY_PREFIX[cur_suf]
     elif m.group("pct"):
         unit = "percent"
     elif metres:

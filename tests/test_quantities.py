@@ -27,6 +27,10 @@ def one(text: str):  # type: ignore[no-untyped-def]
         ("as many as ten agreements", "count", 10, "up_to"),
         ("about a dozen agreements", "count", 12, "about"),
         ("the 2021-31 plan", "year", 2021, "range"),
+        ("a fee of 103 M€ was agreed", "EUR", 103e6, "exact"),  # the symbol after the figure
+        ("a salary of 12 M€ a year", "EUR", 12e6, "exact"),
+        ("tickets at 20 € each", "EUR", 20, "exact"),
+        ("sold for 40 M$ in all", "USD", 40e6, "exact"),
     ],
 )
 def test_parses_forms(text: str, unit: str, value: float, qualifier: str) -> None:
