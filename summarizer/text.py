@@ -48,6 +48,10 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def normalize(text: str) -> str:
+    """:func:`normalize_with_map`'s string; for ASCII text (NFKC changes nothing) in bulk."""
+    folded = fold(text)
+    if folded.isascii():
+        return " ".join(folded.lower().split())
     return normalize_with_map(text)[0]
 
 
