@@ -59,3 +59,16 @@ def test_fact_group_joins_claims_told_in_other_words() -> None:
         c.fact_group = "terminal price"
     after = merge(evs, cands)
     assert any({"a", "b", "c"} <= set(f.sources) for f in after.facts + after.single_source)
+
+
+def test_a_label_of_kind_words_only_is_corroborated_by_the_same_words() -> None:
+    from summarizer.align import StoryDoc, _corroborated
+    from summarizer.grounding import Grounded
+
+    evs, _ = _evidence()
+    docs = [StoryDoc(evs[0], Grounded(measures={0: "death toll"})), StoryDoc(evs[1], Grounded(measures={0: "number of injured"})),
+            StoryDoc(evs[2], Grounded(measures={0: "terminal price"}))]  # fmt: skip
+    assert _corroborated((0, 0), "death toll", docs)  # kind words only, all of them the group's
+    assert not _corroborated((1, 0), "death toll", docs)  # other kind words: another measure
+    assert _corroborated((2, 0), "price of the terminal", docs)  # a specific word shared
+    assert not _corroborated((2, 0), "death toll", docs)

@@ -49,6 +49,15 @@ def test_measure_must_fit_the_figures_unit() -> None:
     assert measure_fits("AK-203 rifles", count) and measure_fits("AK-203 rifles", money)  # no kind: no claim
 
 
+def test_counts_durations_and_ambiguous_kind_words_fit_their_labels() -> None:
+    count, days, price = (find_mentions(t)[0].value for t in ("22 coaches", "a four-day delay", "$253 a share"))
+    assert days.unit.startswith("duration_")
+    assert measure_fits("number of coaches", count) and not measure_fits("number of coaches", price)
+    assert measure_fits("days between reopening and collapse", days)
+    assert measure_fits("Pioneer share", price) and measure_fits("exchange ratio", count)  # 'share' alone says no kind
+    assert not measure_fits("market share percent", count)  # with 'percent' it does
+
+
 def test_a_label_that_only_repeats_a_figure_names_no_measure() -> None:
     a = ev("a", A)
     report = GroundingReport()

@@ -167,3 +167,18 @@ def test_headline_weight_lifts_the_fact_the_headlines_are_about() -> None:
     untouched = fact(texts[0])
     add_headline_weight([untouched], ["", ""], tfidf)
     assert untouched.importance == 0.5
+
+
+def test_a_sentence_naming_a_news_agency_is_reporting_a_credit_line_is_not() -> None:
+    from summarizer.text import furniture_lines
+
+    text = (
+        "HOUSTON, Oct 11 (Reuters) - Exxon Mobil agreed to buy Pioneer Natural Resources for $59.5 billion "
+        "in an all-stock deal, its largest purchase since the Mobil merger.\n\n"
+        "The county's police chief said earlier, speaking to AFP by phone, that more than 130 people had been rescued.\n\n"
+        "Photo: Rescue workers at the site/AFP\n\n"
+        "Our Standards: The Thomson Reuters Trust Principles.\n\n"
+        "The deal is expected to close in the first half of next year, the companies said."
+    )
+    dropped = {text[s:e].split()[0] for s, e in furniture_lines(text)}
+    assert dropped == {"Photo:", "Our"}
