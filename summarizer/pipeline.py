@@ -172,14 +172,20 @@ def extract_and_ground(run: Run, docs: Sequence[DocEvidence]) -> Extraction:
     return out
 
 
-def align_story(run: Run, docs: Sequence[DocEvidence], ext: Extraction) -> list[SetApart]:
-    """Stage 5b, capable backends only: one alignment call over the story's documents. Its
-    verified groups mark the candidates (measure_group, fact_group); returns the documents it
-    sets apart as another event. A failed call leaves the deterministic grouping."""
-    story = [StoryDoc(ev, ext.answers[ev.doc.id]) for ev in docs if ev.doc.id in ext.answers]
+def aligns(run: Run) -> bool:
+    """Whether stage 5b runs: a capable backend with the alignment task."""
     capable = getattr(run.backend, "capable", False)
-    if run.backend is None or not capable or len(story) < 2 or "align" not in run.settings.tasks(capable):
-        return []
+    return run.backend is not None and capable and "align" in run.settings.tasks(capable)
+
+
+def align_story(run: Run, docs: Sequence[DocEvidence], ext: Extraction) -> align.Verified | None:
+    """Stage 5b, capable backends only: one alignment call over the story's documents. Its
+    verified groups mark the candidates (measure_group, fact_group); the verified answer says
+    which documents it sets apart as another event. None when no alignment ran or the call
+    failed: the deterministic grouping stands."""
+    story = [StoryDoc(ev, ext.answers[ev.doc.id]) for ev in docs if ev.doc.id in ext.answers]
+    if run.backend is None or not aligns(run) or len(story) < 2:
+        return None
     cache = ResultCache(None if run.settings.no_cache else run.settings.cache_dir)
     prompt = load_prompt("align", run.settings.prompts_dir)
     try:
@@ -188,7 +194,7 @@ def align_story(run: Run, docs: Sequence[DocEvidence], ext: Extraction) -> list[
         )
     except SummarizerError:
         run.stats.grounding.dropped["alignment_model_failed"] += 1
-        return []
+        return None
     finally:
         cache.close()
     verified = align.verify(answer, story)
@@ -198,16 +204,36 @@ def align_story(run: Run, docs: Sequence[DocEvidence], ext: Extraction) -> list[
     run.stats.contribution["measure_groups"] += applied.measure_groups
     run.stats.contribution["fact_groups"] += applied.fact_groups
     run.stats.contribution["set_apart"] += len(verified.set_apart)
-    return verified.set_apart
+    return verified
+
+
+def decide_apart(proposed: Sequence[SetApart], verified: align.Verified | None) -> list[SetApart]:
+    """The documents a brief sets apart as another event. The dates propose (``proposed``: a
+    document published days away from the story's others); a verified alignment decides. A
+    proposed document stays in the story only when the alignment put its figures or sentences
+    in a group with the story's and did not call it another event; without an alignment the
+    dates decide."""
+    if verified is None:
+        return list(proposed)
+    said = {a.source for a in verified.set_apart}
+    grouped: set[str] = set()
+    for group in [*verified.measure_groups, *verified.fact_groups]:
+        if len({d for d, _ in group}) >= 2:
+            grouped.update(d for d, _ in group)
+    return verified.set_apart + [a for a in proposed if a.source not in said and a.source not in grouped]
 
 
 def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
     """Stages 6-8 for one story: merge its main-event documents, select what the brief lists,
-    and assemble the Brief (with the model-written overview for capable backends)."""
-    docs = [run.evidence[d] for d in story.main]
+    and assemble the Brief (with the model-written overview for capable backends). With an
+    alignment, the documents the dates set apart are aligned too, and it decides."""
+    proposed = list(story.apart) if aligns(run) else []
+    again = {a.source for a in proposed}
+    set_apart = [a for a in set_apart if a.source not in again]
+    docs = [run.evidence[d] for d in [*story.main, *(a.source for a in proposed)]]
     run.stats = Stats()  # each brief counts its own model calls
     ext = extract_and_ground(run, docs)
-    apart = align_story(run, docs, ext)
+    apart = decide_apart(proposed, align_story(run, docs, ext))
     if apart:
         gone = {a.source for a in apart}
         docs = [ev for ev in docs if ev.doc.id not in gone]

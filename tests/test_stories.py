@@ -128,3 +128,20 @@ def test_cli_writes_one_brief_per_story_and_an_index(tmp_path: Path, fmt: str) -
     assert sorted(p.name for p in out.iterdir()) == sorted([f"index{ext}", f"story-1{ext}", f"story-2{ext}"])
     index = (out / f"index{ext}").read_text(encoding="utf-8")
     assert f"story-1{ext}" in index and f"story-2{ext}" in index
+
+
+def test_with_an_alignment_the_dates_propose_and_the_alignment_decides() -> None:
+    from summarizer.align import Verified
+    from summarizer.brief import SetApart
+    from summarizer.pipeline import decide_apart
+
+    later = SetApart(source="late", event="another event (2023-06-14)", reason="published 7 days after")
+    other = SetApart(source="other", event="another event (2023-07-01)", reason="published 24 days after")
+    assert decide_apart([later, other], None) == [later, other]  # no alignment: the dates decide
+    # the alignment grouped the later report's figures with the story's: it stays
+    kept = Verified(measure_groups=[[("a", 0), ("late", 2)]])
+    assert decide_apart([later, other], kept) == [other]
+    # a group of the proposed document alone says nothing; the alignment's own verdicts stand
+    said = SetApart(source="other", event="the signing", reason="reports the signing (model alignment)")
+    alone = Verified(measure_groups=[[("late", 1), ("late", 2)]], set_apart=[said])
+    assert decide_apart([later, other], alone) == [said, later]
