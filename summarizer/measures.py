@@ -5,6 +5,7 @@ start, a point in time). Figures that differ in any of these never measure the s
 
 from __future__ import annotations
 
+import functools
 import re
 
 from summarizer.evidence import Candidate
@@ -75,10 +76,12 @@ def clause_around(c: Candidate) -> tuple[str, str]:
     of the words beside a figure uses (its state here, its topic and whose it is in
     discrepancies.py)."""
     assert c.quantity_span is not None
-    at = c.quantity_span.start - c.span.start
-    before = CLAUSE_BREAK.split(c.span.text[:at])[-1]
-    after = CLAUSE_BREAK.split(c.span.text[at + len(c.quantity_span.text) :])[0]
-    return before, after
+    return _clause(c.span.text, c.quantity_span.start - c.span.start, len(c.quantity_span.text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _clause(sentence: str, at: int, length: int) -> tuple[str, str]:  # every stage asks again
+    return CLAUSE_BREAK.split(sentence[:at])[-1], CLAUSE_BREAK.split(sentence[at + length :])[0]
 
 
 def near_words(c: Candidate, window: int) -> list[tuple[int, str]]:

@@ -3,10 +3,12 @@ containment for near-copies, and order-aware sentence alignment for rewrites (pa
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from summarizer.text import content_words
@@ -132,7 +134,7 @@ def candidate_pairs(
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, v in enumerate(vectors):
-        for t, _ in sorted(v.items(), key=lambda kv: -kv[1])[:top_terms]:
+        for t, _ in heapq.nlargest(top_terms, v.items(), key=itemgetter(1)):  # ties: the first
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
     if not rows:
@@ -173,7 +175,6 @@ def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: floa
     """Agglomerative clustering over a sparse similarity graph: repeatedly merge the two
     clusters with the highest average pairwise similarity (missing pairs count as 0) while it
     is at least ``threshold``. Unlike single linkage, it does not chain unrelated items."""
-    import heapq
 
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     sums: dict[int, dict[int, float]] = defaultdict(dict)
