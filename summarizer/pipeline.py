@@ -211,15 +211,17 @@ def decide_apart(proposed: Sequence[SetApart], verified: align.Verified | None) 
     """The documents a brief sets apart as another event. The dates propose (``proposed``: a
     document published days away from the story's others); a verified alignment decides. A
     proposed document stays in the story only when the alignment put its figures or sentences
-    in a group with the story's and did not call it another event; without an alignment the
-    dates decide."""
+    in a group with a document the dates keep and did not call it another event; without an
+    alignment the dates decide."""
     if verified is None:
         return list(proposed)
     said = {a.source for a in verified.set_apart}
+    asked = {a.source for a in proposed}
     grouped: set[str] = set()
     for group in [*verified.measure_groups, *verified.fact_groups]:
-        if len({d for d, _ in group}) >= 2:
-            grouped.update(d for d, _ in group)
+        members = {d for d, _ in group}
+        if members - asked:  # with a document of the story's, not only with another proposed one
+            grouped.update(members & asked)
     return verified.set_apart + [a for a in proposed if a.source not in said and a.source not in grouped]
 
 

@@ -145,3 +145,6 @@ def test_with_an_alignment_the_dates_propose_and_the_alignment_decides() -> None
     said = SetApart(source="other", event="the signing", reason="reports the signing (model alignment)")
     alone = Verified(measure_groups=[[("late", 1), ("late", 2)]], set_apart=[said])
     assert decide_apart([later, other], alone) == [said, later]
+    # two proposed documents grouped with each other (a later event's own figures): both go
+    together = Verified(fact_groups=[[("late", 1), ("other", 3)]])
+    assert decide_apart([later, other], together) == [later, other]
