@@ -46,9 +46,10 @@ KIND_WORDS: dict[str, frozenset[str]] = {
     "percent": frozenset("percent percentage % share rate ratio proportion".split()),
     "count": frozenset("number count edition".split()),
 }
-_UNITKIND_WORDS = {"count": {"people", "count"}, "year": {"time"}, "date": {"time"}, "percent": {"percent"},
-                   "ordinal": {"time", "count"}}  # fmt: skip
-"""The kinds of label that fit a unit; every duration ('duration_days', 'six-year') is a time."""
+_UNITKIND_WORDS = {"count": {"people", "count"}, "year": {"time"}, "date": {"time"}, "duration": {"time"},
+                   "percent": {"percent"}, "ordinal": {"time", "count"}}  # fmt: skip
+"""The kinds of label that fit a unit; "duration" stands for every duration unit ('duration_days',
+'duration_years')."""
 _AMBIGUOUS_KIND_WORDS = frozenset({"share", "rate", "ratio"})
 """Kind words that name other kinds as well ('per share' is a price, 'exchange ratio' a count):
 alone, they do not say the kind."""
@@ -86,7 +87,7 @@ def measure_fits(measure: str, value: Value) -> bool:
     kinds = measure_kinds(measure)
     if not kinds:
         return True
-    unit = "year" if value.unit.startswith("duration_") else value.unit
+    unit = "duration" if value.unit.startswith("duration_") else value.unit
     unit_kinds = {"money"} if is_money(value) else _UNITKIND_WORDS.get(unit, set())
     if scaled_count(value):
         unit_kinds = unit_kinds | {"money"}  # 'raised it to 24.75 crore': a sum, its currency unsaid
