@@ -120,9 +120,9 @@ def _sentence_blocks(pairs: set[tuple[str, str]], rows: dict[str, list[int]], ma
         partners[a].append(b)
     out: dict[tuple[str, str], Any] = {}
     for a, bs in partners.items():
-        with_rows = [b for b in bs if rows[b]]
-        out.update({(a, b): None for b in bs if not rows[b] or not rows[a]})
-        if not rows[a] or not with_rows:
+        with_rows = [b for b in bs if rows[a] and rows[b]]
+        out.update({(a, b): None for b in bs if b not in with_rows})
+        if not with_rows:
             continue
         sims = matrix.block(rows[a], [r for b in with_rows for r in rows[b]])
         start = 0
