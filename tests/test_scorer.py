@@ -254,3 +254,13 @@ def test_bad_brief_and_bad_gold_raise_one_line_errors() -> None:
 )  # fmt: skip
 def test_numbers_normalise_alike(a: str, b: str) -> None:
     assert quantities(a)[0].same(quantities(b)[0])
+
+
+def test_a_time_of_day_is_one_figure() -> None:
+    from summarizer.eval.match import Text, form_hit
+
+    assert form_hit("6:04 pm", Text.of("landed at 18:04 IST"))
+    assert form_hit("around 06:05 PM", Text.of("at about 6:05 p.m."))
+    assert not form_hit("6:04 pm", Text.of("around 6:03 pm"))  # its hour alone is not the time
+    assert not form_hit("6:03", Text.of("Chandrayaan 3"))
+    assert form_hit("3", Text.of("a ratio of 3:2"))  # not a time: two numbers

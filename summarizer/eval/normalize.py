@@ -222,65 +222,15 @@ _NUM_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_UNITS: dict[str, int] = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "sixteenth": 16,
-    "seventeenth": 17,
-    "eighteenth": 18,
-    "nineteenth": 19,
-}
+_CARDINALS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+_ORDINALS = ("- first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth"
+             " fifteenth sixteenth seventeenth eighteenth nineteenth")  # fmt: skip
+_UNITS: dict[str, int] = {w: n for n, w in enumerate(_CARDINALS.split())} | {w: n for n, w in enumerate(_ORDINALS.split()) if n}
 _TENS: dict[str, int] = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "twentieth": 20,
-    "thirtieth": 30,
-    "fortieth": 40,
-    "fiftieth": 50,
-    "sixtieth": 60,
-    "seventieth": 70,
-    "eightieth": 80,
-    "ninetieth": 90,
-}
+    w + end: 10 * n
+    for n, w in enumerate("- - twent thirt fort fift sixt sevent eight ninet".split()) if n >= 2
+    for end in ("y", "ieth")
+}  # fmt: skip
 _WORD_SCALES: dict[str, float] = {
     "hundred": 1e2,
     "thousand": 1e3,
@@ -401,10 +351,22 @@ def _read_number_words(
     return j, total + current, True
 
 
+_CLOCK = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?:\s?([ap])\.?m\b\.?)?(?![\w:])", re.IGNORECASE)
+
+
+def _clock_times(cleaned: str) -> tuple[list[Quantity], str]:
+    """Times of day ('6:04 pm', '18:04', '06:05 PM') as one figure each, in minutes past the
+    hour on a twelve-hour dial (a source that drops 'pm' gives the same time); and the text with
+    them blanked, so that their hours and minutes are not read as two more numbers."""
+    out = []
+    for m in _CLOCK.finditer(cleaned):
+        out.append(Quantity(float(int(m.group(1)) % 12 * 60 + int(m.group(2))), "clock", m.group(0).strip()))
+    return out, _CLOCK.sub(lambda m: " " * len(m.group(0)), cleaned)
+
+
 def quantities(text: str) -> list[Quantity]:
     """Every figure in ``text``, digits and number words, in no particular order."""
-    cleaned = clean(text)
-    out: list[Quantity] = []
+    out, cleaned = _clock_times(clean(text))
     taken: list[tuple[int, int]] = []
     for match in _NUM_RE.finditer(cleaned):
         out.append(_parse_digits(match))
