@@ -83,6 +83,21 @@ def measure_of(gold: GoldStory, source: str, raw: str, sentence: str = "") -> st
     return None
 
 
+def label_as_written(measure: str, sentence: str, near: str) -> str:
+    """The measure in the words around the figure, as a model labelling that figure writes it:
+    without a figure its sentence lacks ('record 2022 profit' where the text says 'last year')
+    or a name the nearby text lacks ('the S-400 contract' where it says 'missile contract')."""
+    kept = []
+    for tok in measure.split():
+        core = re.sub(r"(?:'s|’s)$", "", tok.strip(",.;:()"))
+        if any(ch.isdigit() for ch in core) and core not in sentence:
+            continue
+        if core[:1].isupper() and core.lower() not in near.lower():
+            continue
+        kept.append(tok)
+    return " ".join(kept) or measure
+
+
 def fact_sentence(fact: GoldFact, sentences: list[tuple[str, str]]) -> str | None:
     """The first sentence id in which every keyword group of the fact hits."""
     for sid, text in sentences:
@@ -107,10 +122,14 @@ def document_answer(gold: GoldStory, source: str, prompt: str) -> dict[str, Any]
         if sid and sid not in keys and len(keys) < MAX_KEY_SENTENCES:
             keys[sid] = fact_topic(fact, dict(sentences)[sid])
     figures = {}
+    text_of = dict(sentences)
     for m in _FIG.finditer(prompt):
-        measure = measure_of(gold, source, m.group(3), dict(sentences).get(m.group(2), ""))
+        sentence = text_of.get(m.group(2), "")
+        measure = measure_of(gold, source, m.group(3), sentence)
         if measure:
-            figures[f"F{m.group(1)}"] = measure
+            k = int(m.group(2)[1:])
+            near = " ".join(text_of.get(f"S{i}", "") for i in range(k - 1, k + 2))
+            figures[f"F{m.group(1)}"] = label_as_written(measure, sentence, near)
     src = gold.sources.get(source)
     main = src is None or src.event == "main"
     what = gold.event.what if main else src.event if src else ""
