@@ -43,10 +43,12 @@ from summarizer.derivatives import detect_derivatives, independent
 from summarizer.discrepancies import conflicting, discrepancies_of, figure_topic, value_classes
 from summarizer.evidence import Candidate, DocEvidence, value_of
 from summarizer.figures import FigureGroup, adopt_currency, group_figures
+from summarizer.grounding import specific_words
 from summarizer.overview import build_overview
 from summarizer.quantities import find_mentions
 from summarizer.similarity import TfIdf, bag
 
+LABEL_AGREEMENT = 1.0  # share of specific words two labels of one measure have in common (dev stories)
 MAX_REPRESENTATIVES = 8  # sentences tried as a group's statement, best-ranked first
 FigureKey = tuple[str, int, int]  # (doc, start, end) of a figure mention
 
@@ -94,13 +96,40 @@ class FigureFindings:
     """(group, value class) of every figure mention in a discrepancy."""
 
 
+def model_confirms(classes: Sequence[Sequence[Candidate]]) -> bool:
+    """The model says two figures whose values disagree measure one thing: a verified
+    same-measure group of its alignment holds both, or both carry a label from their own
+    document's answer with mostly the same specific words (LABEL_AGREEMENT)."""
+    for i, a in enumerate(classes):
+        for b in classes[i + 1 :]:
+            if agree(value_of(a[0]), value_of(b[0])) is not False:
+                continue
+            if any(_same_measure(x, y) for x in a for y in b):
+                return True
+    return False
+
+
+def _same_measure(x: Candidate, y: Candidate) -> bool:
+    if x.measure_group is not None and x.measure_group == y.measure_group:
+        return True
+    wx, wy = specific_words(" ".join(x.labels)), specific_words(" ".join(y.labels))
+    return bool(wx and wy) and len(wx & wy) >= LABEL_AGREEMENT * len(wx | wy)
+
+
 def figure_findings(figs: Sequence[Candidate], tfidf: TfIdf, derivative_of: dict[str, str]) -> FigureFindings:
+    """Discrepancies and agreed figures. Once a model's alignment has grouped figures by
+    measure (some figure carries a verified ``measure_group``), a disagreement is reported only
+    when the model confirms it; the code's grouping alone then backs agreements only."""
     out = FigureFindings([], [], {})
+    judged = any(c.measure_group is not None for c in figs)
     for gi, g in enumerate(group_figures(figs, tfidf)):
         classes = value_classes(g.members)
         if not conflicting(classes):
             if len({c.doc for c in g.members}) >= 2:
                 out.agreed.append(g.members)
+            continue
+        if judged and not model_confirms(classes):
+            out.agreed.extend(cl for cl in classes if len({c.doc for c in cl}) >= 2)
             continue
         out.discrepancies.extend(discrepancies_of(g, classes, derivative_of, tfidf))
         for ci, cl in enumerate(classes):

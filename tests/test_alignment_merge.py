@@ -72,3 +72,33 @@ def test_a_label_of_kind_words_only_is_corroborated_by_the_same_words() -> None:
     assert not _corroborated((1, 0), "death toll", docs)  # other kind words: another measure
     assert _corroborated((2, 0), "price of the terminal", docs)  # a specific word shared
     assert not _corroborated((2, 0), "death toll", docs)
+
+
+SAME_WORDS = {
+    "a": "Terminal sold.\n\nThe port operator agreed to pay $5 billion for the terminal on Monday. "
+    "The terminal employs 2,000 dock workers.",
+    "b": "Terminal sold.\n\nThe port operator agreed to pay $6 billion for the terminal on Monday. "
+    "The terminal employs 2,000 dock workers.",
+}
+
+
+def _same_words() -> tuple[list[DocEvidence], list[Candidate]]:
+    evs = [analyze(Document(k, t, hashlib.sha256(t.encode()).hexdigest())) for k, t in SAME_WORDS.items()]
+    return evs, [c for ev in evs for c in candidates(ev)]
+
+
+def test_once_a_model_has_grouped_figures_a_disagreement_needs_its_word() -> None:
+    evs, cands = _same_words()
+    assert [d.scope for d in merge(evs, cands).discrepancies] == ["across_sources"]  # the code alone
+    workers = [c for c in cands if c.kind == "figure" and c.quantity is not None and c.quantity.value == 2000]
+    assert len(workers) == 2
+    for c in workers:  # the alignment grouped other figures, not these prices
+        c.measure_group = "dock workers"
+    judged = merge(evs, cands)
+    assert not judged.discrepancies
+    for c in _money(cands):  # each document's own answer labels its price alike
+        c.labels = ["price", "terminal"]
+    assert [sorted(v.value.raw for v in d.values) for d in merge(evs, cands).discrepancies] == [["$5 billion", "$6 billion"]]
+    for c, label in zip(_money(cands), (["price", "terminal"], ["price", "dock", "workers"])):
+        c.labels = label  # labels naming other things: not confirmed
+    assert not merge(evs, cands).discrepancies
