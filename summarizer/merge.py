@@ -64,6 +64,8 @@ class MergeResult:
     flags: list[Flag]
     overview: list[OverviewSentence]
     title: str
+    unconfirmed: int = 0
+    """Disagreements the code's grouping found that the model's alignment did not confirm."""
 
 
 def build_sources(evidence: Sequence[DocEvidence]) -> list[Source]:
@@ -93,6 +95,7 @@ class FigureFindings:
     agreed: list[list[Candidate]]
     """Value classes stated alike by two or more sources."""
     fig_class: dict[FigureKey, tuple[int, int]]
+    unconfirmed: int = 0
     """(group, value class) of every figure mention in a discrepancy."""
 
 
@@ -130,6 +133,7 @@ def figure_findings(figs: Sequence[Candidate], tfidf: TfIdf, derivative_of: dict
             continue
         if judged and not model_confirms(classes):
             out.agreed.extend(cl for cl in classes if len({c.doc for c in cl}) >= 2)
+            out.unconfirmed += 1
             continue
         out.discrepancies.extend(discrepancies_of(g, classes, derivative_of, tfidf))
         for ci, cl in enumerate(classes):
@@ -303,6 +307,7 @@ def merge(evidence: Sequence[DocEvidence], cands: Sequence[Candidate]) -> MergeR
     return MergeResult(
         sources, derivatives, facts, single, found.discrepancies, quotes, [],
         build_overview(sources, derivatives, facts, found.discrepancies), _story_title(sources, facts),
+        found.unconfirmed,
     )  # fmt: skip
 
 

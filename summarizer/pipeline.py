@@ -242,6 +242,8 @@ def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
         ext.cands = [c for c in ext.cands if c.doc not in gone]
     run.stats.contribution["figure_labels"] = sum(1 for c in ext.cands if c.kind == "figure" and c.labels)
     merged = merge(docs, ext.cands)
+    if merged.unconfirmed:
+        run.stats.grounding.dropped["discrepancy_not_confirmed_by_model"] += merged.unconfirmed
     merged.facts, merged.single_source, merged.quotes, merged.overview = select(
         merged.facts, merged.single_source, merged.quotes, merged.overview, run.settings.length
     )

@@ -95,10 +95,10 @@ def test_once_a_model_has_grouped_figures_a_disagreement_needs_its_word() -> Non
     for c in workers:  # the alignment grouped other figures, not these prices
         c.measure_group = "dock workers"
     judged = merge(evs, cands)
-    assert not judged.discrepancies
+    assert not judged.discrepancies and judged.unconfirmed == 1  # counted, not lost silently
     for c in _money(cands):  # each document's own answer labels its price alike
         c.labels = ["price", "terminal"]
     assert [sorted(v.value.raw for v in d.values) for d in merge(evs, cands).discrepancies] == [["$5 billion", "$6 billion"]]
-    for c, label in zip(_money(cands), (["price", "terminal"], ["price", "dock", "workers"])):
+    for c, label in zip(_money(cands), (["price", "terminal"], ["price", "dock", "workers"]), strict=True):
         c.labels = label  # labels naming other things: not confirmed
     assert not merge(evs, cands).discrepancies
