@@ -28,7 +28,7 @@ from summarizer.schemas import (
     IdExtraction,
     OverviewDraft,
     id_schema,
-    salvage_extraction,
+    salvage_as,
     schema_hash,
 )
 from summarizer.settings import Settings
@@ -75,18 +75,6 @@ def chunk_text(text: str, max_chars: int) -> list[str]:
         chunks[-1].append(p)
         size += len(p) + 2
     return ["\n\n".join(c) for c in chunks if c]
-
-
-def _salvage(schema: type[M], exc: BackendError) -> M | None:
-    """The complete items of a truncated or slightly malformed answer by ids (grounding checks
-    them like any other); None for other answers, or when nothing complete is left."""
-    if not issubclass(schema, IdExtraction):
-        return None
-    data = salvage_extraction(getattr(exc, "last_completion", None))
-    try:
-        return None if data is None else schema.model_validate(data.model_dump())
-    except ValidationError:
-        return None
 
 
 def _line(text: str) -> str:
@@ -173,7 +161,8 @@ class Extractor:
             )
         except BackendError as exc:
             self.stats.model_calls += exc.attempts  # failed calls are paid for too
-            salvaged = _salvage(schema, exc)
+            # a truncated or slightly malformed answer still holds complete items; grounding checks them
+            salvaged = salvage_as(schema, getattr(exc, "last_completion", None))
             if salvaged is None:
                 raise
             return salvaged

@@ -10,9 +10,17 @@ import hashlib
 import json
 import re
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 
 
 def _compact(schema: dict[str, Any]) -> None:
@@ -273,3 +281,19 @@ class OverviewSentenceDraft(_Model):
 
 class OverviewDraft(_Model):
     sentences: list[OverviewSentenceDraft] = Field(max_length=6)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def salvage_as(schema: type[M], text: str | None) -> M | None:
+    """The complete items of a truncated or slightly malformed answer by ids, as ``schema`` (a
+    per-document subclass of IdExtraction); None for any other schema, when nothing complete is
+    left, or when what is left does not validate."""
+    if not issubclass(schema, IdExtraction):
+        return None
+    data = salvage_extraction(text)
+    try:
+        return None if data is None else schema.model_validate(data.model_dump())
+    except ValidationError:
+        return None

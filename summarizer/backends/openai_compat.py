@@ -25,7 +25,7 @@ from summarizer.backends.base import (
 )
 from summarizer.backends.retry import call_with_retries, make_retrying
 from summarizer.errors import BackendError, ModeRejected, redact
-from summarizer.schemas import IdExtraction, salvage_extraction
+from summarizer.schemas import salvage_as
 
 MODES = {
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -212,9 +212,7 @@ def _salvage(request: ExtractionRequest, completion: Any, calls: int) -> Extract
     given: its tokens are counted and the pipeline caches it (the same request, seed and cap
     would be cut at the same place again). Requests carry a per-document subclass of
     IdExtraction (id_schema)."""
-    if not issubclass(request.schema, IdExtraction):
-        return None
-    data = salvage_extraction(_text(completion))
+    data = salvage_as(request.schema, _text(completion))
     if data is None:
         return None
     return ExtractionResponse(data=data, usage=usage_of(completion, calls))
