@@ -20,8 +20,8 @@ TEXTS = {
 }
 
 
-def _evidence() -> tuple[list[DocEvidence], list[Candidate]]:
-    evs = [analyze(Document(k, t, hashlib.sha256(t.encode()).hexdigest())) for k, t in TEXTS.items()]
+def _evidence(texts: dict[str, str] = TEXTS) -> tuple[list[DocEvidence], list[Candidate]]:
+    evs = [analyze(Document(k, t, hashlib.sha256(t.encode()).hexdigest())) for k, t in texts.items()]
     return evs, [c for ev in evs for c in candidates(ev)]
 
 
@@ -82,13 +82,8 @@ SAME_WORDS = {
 }
 
 
-def _same_words() -> tuple[list[DocEvidence], list[Candidate]]:
-    evs = [analyze(Document(k, t, hashlib.sha256(t.encode()).hexdigest())) for k, t in SAME_WORDS.items()]
-    return evs, [c for ev in evs for c in candidates(ev)]
-
-
 def test_once_a_model_has_grouped_figures_a_disagreement_needs_its_word() -> None:
-    evs, cands = _same_words()
+    evs, cands = _evidence(SAME_WORDS)
     assert [d.scope for d in merge(evs, cands).discrepancies] == ["across_sources"]  # the code alone
     workers = [c for c in cands if c.kind == "figure" and c.quantity is not None and c.quantity.value == 2000]
     assert len(workers) == 2
