@@ -49,6 +49,8 @@ class Verified:
     """The measure each of ``measure_groups`` states, as the model named it."""
     fact_groups: list[list[tuple[str, int]]] = field(default_factory=list)
     """Each group: (doc id, sentence index) of sentences stating one fact."""
+    proposed_measures: list[list[tuple[str, int]]] = field(default_factory=list)
+    """Each same-measure group as the model gave it (refs that exist), before pruning."""
     set_apart: list[SetApart] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
 
@@ -163,6 +165,7 @@ def _verify_measures(answer: Alignment, docs: Sequence[StoryDoc], out: Verified)
     for group in answer.same_measure:
         members = _figure_refs(group.figures, docs)
         if members is not None:
+            out.proposed_measures.append([(docs[d].ev.doc.id, docs[d].ev.mentions[j][1].start) for d, j in members])
             members = _prune_measure([x for x in members if x not in used], group.measure, docs, out.dropped)
         problem = "unknown_ref" if members is None else "group_too_small" if len(members) < 2 else None
         if problem or members is None:
@@ -278,6 +281,10 @@ def apply(verified: Verified, cands: Sequence[Candidate]) -> Applied:
             c.measure_name = name
         out.measure_groups += len(hit) >= 2
         out.figures += len(hit)
+    for k, group in enumerate(verified.proposed_measures, 1):
+        for ref in group:
+            if ref in figure_at:
+                figure_at[ref].measure_votes.add(f"P{k}")
     for k, group in enumerate(verified.fact_groups, 1):
         hit = [c for ref in group for c in claims_at.get(ref, [])]
         for c in hit:

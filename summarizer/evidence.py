@@ -58,6 +58,9 @@ class Candidate:
     (merge groups them together, never with figures of another measure group)."""
     fact_group: str | None = None
     """Set from a verified cross-document alignment: claims sharing it state the same fact."""
+    measure_votes: set[str] = field(default_factory=set)
+    """The alignment's same-measure groups that named this figure, before verification pruned
+    them: a vote, not a verdict; it confirms a disagreement the code's grouping found too."""
 
 
 def value_of(c: Candidate) -> Value:

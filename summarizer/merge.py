@@ -115,6 +115,8 @@ def model_confirms(classes: Sequence[Sequence[Candidate]]) -> bool:
 def _same_measure(x: Candidate, y: Candidate) -> bool:
     if x.measure_group is not None and x.measure_group == y.measure_group:
         return True
+    if x.measure_votes & y.measure_votes:  # the code grouped them and the model named them together
+        return True
     wx, wy = specific_words(" ".join(x.labels)), specific_words(" ".join(y.labels))
     return bool(wx and wy) and len(wx & wy) >= LABEL_AGREEMENT * len(wx | wy)
 

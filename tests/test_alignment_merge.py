@@ -97,3 +97,6 @@ def test_once_a_model_has_grouped_figures_a_disagreement_needs_its_word() -> Non
     for c, label in zip(_money(cands), (["price", "terminal"], ["price", "dock", "workers"]), strict=True):
         c.labels = label  # labels naming other things: not confirmed
     assert not merge(evs, cands).discrepancies
+    for c in _money(cands):  # the model named both in one group that verification pruned: a vote
+        c.measure_votes = {"P1"}
+    assert len(merge(evs, cands).discrepancies) == 1

@@ -158,6 +158,9 @@ def test_verified_groups_only_reach_the_candidates() -> None:
     assert group_of[("a", "$40 million")] == group_of[("b", "$45 million")] is not None
     assert group_of[("a", "2,000")] == group_of[("b", "2,500")] != group_of[("a", "$40 million")]
     assert group_of[("a", "300")] is None
+    votes = {(c.doc, c.quantity_span.text): c.measure_votes for c in cands if c.quantity_span}
+    assert votes[("a", "300")] & votes[("b", "2,500")]  # left out of the group, still named with it
+    assert not votes[("a", "300")] & votes[("b", "$45 million")]
     facts = {c.fact_group for c in cands if c.sentence == 0 and c.doc in "ab" and c.kind == "event"}
     assert len(facts) == 1 and None not in facts
 
