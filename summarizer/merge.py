@@ -48,7 +48,11 @@ from summarizer.overview import build_overview
 from summarizer.quantities import find_mentions
 from summarizer.similarity import TfIdf, bag
 
-LABEL_AGREEMENT = 1.0  # share of specific words two labels of one measure have in common (dev stories)
+LABEL_AGREEMENT = 1.0
+"""Share of their specific words two documents' labels must have in common to confirm a
+disagreement: all of them. Measured on the nine dev stories with the oracle: at 0.5, labels
+that share one name ('Permian' in 'Permian 2027' and 'Permian estimated') drew a false
+discrepancy on one story; at 1.0 none, with the same recall."""
 MAX_REPRESENTATIVES = 8  # sentences tried as a group's statement, best-ranked first
 FigureKey = tuple[str, int, int]  # (doc, start, end) of a figure mention
 
