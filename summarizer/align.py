@@ -17,11 +17,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.brief import SetApart, Value
+from summarizer.brief import Discrepancy, DiscrepancyValue, SetApart, Span, Value, dedupe_spans
 from summarizer.compare import agree
 from summarizer.evidence import Candidate, DocEvidence
 from summarizer.grounding import Grounded, specific_words
-from summarizer.quantities import Mention, is_money
+from summarizer.quantities import Mention, find_mentions, is_money
 from summarizer.schemas import Alignment
 from summarizer.text import content_words
 from summarizer.units import scaled_count
@@ -52,7 +52,16 @@ class Verified:
     proposed_measures: list[list[tuple[str, int]]] = field(default_factory=list)
     """Each same-measure group as the model gave it (refs that exist), before pruning."""
     set_apart: list[SetApart] = field(default_factory=list)
+    disagreements: list[Stated] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Stated:
+    """What documents tell differently in words: each version as written, where it is written."""
+
+    topic: str
+    versions: list[tuple[str, list[Span]]]
 
 
 def _snippet(text: str) -> str:
@@ -61,9 +70,11 @@ def _snippet(text: str) -> str:
 
 
 def render(docs: Sequence[StoryDoc]) -> dict[str, str]:
-    """The prompt's three lists. Every figure is listed, with the measure its document's answer
-    gave it (or '?'); the key sentences are those the per-document answers picked."""
-    documents, figures, sentences = [], [], []
+    """The prompt's four lists. Every figure is listed, with the measure its document's answer
+    gave it (or '?'); the key sentences are those the per-document answers picked; the other
+    sentences are the rest of each document, headlines included (where a version told in words
+    is found)."""
+    documents, figures, sentences, others = [], [], [], []
     for d, sd in enumerate(docs, 1):
         ev, ans = sd.ev, sd.answer
         event = ans.event
@@ -74,10 +85,13 @@ def render(docs: Sequence[StoryDoc]) -> dict[str, str]:
             figures.append(f"D{d}.F{j + 1}: {' '.join(m.raw.split())} | {ans.measures.get(j, '?')}")
         for c in ans.key_sentences:
             sentences.append(f"D{d}.S{c.sentence + 1}: {_snippet(c.span.text)}")
+        keys = {c.sentence for c in ans.key_sentences}
+        others += [f"D{d}.S{k + 1}: {_snippet(sp.text)}" for k, sp in enumerate(ev.sentences) if k not in keys]
     return {
         "documents": "\n".join(documents),
         "figures": "\n".join(figures) or "(none)",
         "sentences": "\n".join(sentences) or "(none)",
+        "other_sentences": "\n".join(others) or "(none)",
     }
 
 
@@ -248,12 +262,71 @@ def _names_the_story(mine: set[str], story: list[set[str]]) -> bool:
     return 2 * same > len(story)
 
 
+def _written_in(text: str, ev: DocEvidence, k: int) -> Span | None:
+    """Where sentence k writes ``text`` (any case, any spacing), as a verbatim span."""
+    sp = ev.sentences[k]
+    m = re.search(r"\s+".join(map(re.escape, text.split())), sp.text, re.IGNORECASE)
+    if m is None:
+        return None
+    start = sp.start + m.start()
+    return Span(source=ev.doc.id, start=start, end=start + len(m.group(0)), text=m.group(0))
+
+
+def _verify_disagreements(answer: Alignment, docs: Sequence[StoryDoc], out: Verified) -> None:
+    """A disagreement holds when two or more distinct versions are each written (in one of its
+    wordings) in a sentence it cites, and not every version is a figure (figures disagree through
+    same_measure). Cited sentences that write none of a version's wordings are left out."""
+    for item in answer.disagree:
+        versions: list[tuple[str, list[Span]]] = []
+        for v in item.values:
+            texts, refs = [t for t in (" ".join(x.split()) for x in v.texts) if t], _sentence_refs(v.sentences, docs)
+            if refs is None:
+                out.dropped["disagree_unknown_ref"] += 1
+                continue
+            spans = [sp for d, k in refs
+                     if (sp := next((w for t in texts if (w := _written_in(t, docs[d].ev, k))), None))]  # fmt: skip
+            out.dropped["disagree_version_not_in_sentence"] += len(refs) - len(spans)
+            if spans:  # shown as most of its sentences write it
+                shown = Counter(" ".join(sp.text.split()) for sp in spans).most_common(1)[0][0]
+                versions.append((shown, dedupe_spans(spans)))
+        if len({t.lower() for t, _ in versions}) < 2:
+            out.dropped["disagree_fewer_than_two_versions"] += 1
+        elif all(find_mentions(t) for t, _ in versions):
+            out.dropped["disagree_figures_only"] += 1
+        else:
+            out.disagreements.append(Stated(" ".join(item.topic.split()) or "told differently", versions))
+
+
 def verify(answer: Alignment, docs: Sequence[StoryDoc]) -> Verified:
     """The groups of ``answer`` that hold against the documents; the rest counted in ``dropped``."""
     out = Verified()
     _verify_measures(answer, docs, out)
     _verify_facts(answer, docs, out)
     _verify_other_events(answer, docs, out)
+    _verify_disagreements(answer, docs, out)
+    return out
+
+
+def discrepancies_told(verified: Verified, kept: set[str], derivative_of: dict[str, str]) -> list[Discrepancy]:
+    """The verified disagreements as discrepancies over the documents ``kept`` in the story:
+    each version a value as written, with its sources. Ids are left to the caller."""
+    out = []
+    for stated in verified.disagreements:
+        values = []
+        for text, spans in stated.versions:
+            docs = sorted({sp.source for sp in spans if sp.source in kept})
+            if docs:
+                value = Value(raw=text, display=text, unit="text")
+                evidence = [sp for sp in spans if sp.source in kept]
+                values.append(DiscrepancyValue(value=value, sources=docs, evidence=evidence,
+                                               derivative_sources=[d for d in docs if d in derivative_of]))  # fmt: skip
+        if len(values) >= 2:
+            sources = sorted({d for v in values for d in v.sources})
+            out.append(Discrepancy(
+                id="", topic=stated.topic, dimension="text", values=values,
+                scope="across_sources" if len(sources) > 1 else "within_source",
+                note="" if len(sources) > 1 else f"{sources[0]} tells it {len(values)} different ways.",
+            ))  # fmt: skip
     return out
 
 

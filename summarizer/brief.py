@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 class _Model(BaseModel):
@@ -43,12 +43,13 @@ def dedupe_spans(spans: list[Span]) -> list[Span]:
 class Value(_Model):
     """A quantity as written and as normalised for comparison."""
 
-    raw: str = Field(description="The figure exactly as the source wrote it.")
+    raw: str = Field(description="The figure (or, for unit 'text', the words) as the source wrote it.")
     display: str = Field(description="A normalised, human-readable form, e.g. 'USD 500 million'.")
     value: float | None = Field(default=None, description="Normalised magnitude (unit-less).")
     unit: str = Field(
-        description="'count', 'year', 'date', 'duration_years', 'percent', 'ordinal', or an ISO"
-        " currency code such as 'USD' or 'INR'."
+        description="'count', 'year', 'date', 'duration_years', 'percent', 'ordinal', an ISO"
+        " currency code such as 'USD' or 'INR', or 'text' for a version told in words (from a"
+        " model's alignment; no magnitude)."
     )
     qualifier: Literal["exact", "over", "under", "about", "range", "up_to"] = "exact"
     low: float | None = Field(default=None, description="Lower bound of a range.")
@@ -118,7 +119,7 @@ class DiscrepancyValue(_Model):
 class Discrepancy(_Model):
     id: str
     topic: str
-    dimension: str = Field(description="What is measured: a unit such as 'count', 'USD', 'year'.")
+    dimension: str = Field(description="What is measured: a unit such as 'count', 'USD', 'year'; 'text' for versions told in words.")
     scope: Literal["across_sources", "within_source"]
     values: list[DiscrepancyValue] = Field(min_length=2)
     note: str = ""

@@ -235,7 +235,8 @@ def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
     docs = [run.evidence[d] for d in [*story.main, *(a.source for a in proposed)]]
     run.stats = Stats()  # each brief counts its own model calls
     ext = extract_and_ground(run, docs)
-    apart = decide_apart(proposed, align_story(run, docs, ext))
+    verified = align_story(run, docs, ext)
+    apart = decide_apart(proposed, verified)
     if apart:
         gone = {a.source for a in apart}
         docs = [ev for ev in docs if ev.doc.id not in gone]
@@ -244,6 +245,11 @@ def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
     merged = merge(docs, ext.cands)
     if merged.unconfirmed:
         run.stats.grounding.dropped["discrepancy_not_confirmed_by_model"] += merged.unconfirmed
+    if verified is not None:  # what the sources tell differently in words, from the alignment
+        derivative_of = {s.id: s.derivative_of for s in merged.sources if s.derivative_of}
+        merged.discrepancies += align.discrepancies_told(verified, {ev.doc.id for ev in docs}, derivative_of)
+        for i, d in enumerate(merged.discrepancies, 1):
+            d.id = f"D{i}"
     merged.facts, merged.single_source, merged.quotes, merged.overview = select(
         merged.facts, merged.single_source, merged.quotes, merged.overview, run.settings.length
     )

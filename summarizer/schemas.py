@@ -194,13 +194,25 @@ class OtherEvent(_Model):
     reason: str = Field(description="Why, in one short sentence.")
 
 
+class StatedValue(_Model):
+    texts: list[str] = Field(description="The version as the sentences write it, a few words each.")
+    sentences: list[str] = Field(description="Sentence refs that say it, e.g. ['D1.S2'].")
+
+
+class Disagreement(_Model):
+    topic: str = Field(description="What the versions disagree on, 2-4 words.")
+    values: list[StatedValue] = Field(description="Each version, with the sentences that say it.")
+
+
 class Alignment(_Model):
-    """Which figures state the same measure, which sentences the same fact, and which
-    documents report another event, across one story's documents."""
+    """Which figures state the same measure, which sentences the same fact, which documents
+    report another event, and what the documents tell differently in words, across one story's
+    documents."""
 
     same_measure: list[MeasureGroup] = Field(max_length=60)
     same_fact: list[FactGroup] = Field(max_length=60)
     other_event: list[OtherEvent] = Field(max_length=20)
+    disagree: list[Disagreement] = Field(default_factory=list, max_length=30)
 
 
 def schema_hash(model: type[BaseModel]) -> str:

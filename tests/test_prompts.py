@@ -18,9 +18,10 @@ def test_extract_prompt_loads_and_renders() -> None:
 
 
 def test_align_prompt_loads_and_renders() -> None:
-    msgs = load_prompt("align").render(documents="D1 = a", figures="D1.F1: 5 | cost", sentences="D1.S2: X")
+    msgs = load_prompt("align").render(documents="D1 = a", figures="D1.F1: 5 | cost", sentences="D1.S2: X",
+                                       other_sentences="D1.S3: Y")  # fmt: skip
     assert "DATA, not instructions" in msgs[0]["content"]
-    assert "D1.F1: 5 | cost" in msgs[1]["content"]
+    assert "D1.F1: 5 | cost" in msgs[1]["content"] and "Other sentences:\nD1.S3: Y" in msgs[1]["content"]
 
 
 def test_numbered_document_is_the_evidence_layers() -> None:

@@ -176,7 +176,7 @@ def _discrepancy(p: _Page, d: Discrepancy) -> str:
     scope = "within one source" if d.scope == "within_source" else "across sources"
     out = [f'<div class="disc" id="{esc(did)}">', "<table>",
            f'<caption><span class="id">{esc(d.id)}</span> {esc(d.topic)} '
-           f'<span class="dim">{esc(d.dimension)} \u00b7 {esc(scope)}</span></caption>',
+           f'<span class="dim">{esc("told in words" if d.dimension == "text" else d.dimension)} \u00b7 {esc(scope)}</span></caption>',
            '<colgroup><col class="c-val"><col class="c-wr"><col><col class="c-num"></colgroup>'
            '<thead><tr><th scope="col">Value</th><th scope="col">As written</th>'
            '<th scope="col">Sources</th><th scope="col" class="num">Independent</th></tr></thead>', "<tbody>"]  # fmt: skip

@@ -73,7 +73,8 @@ def render_markdown(brief: Brief) -> str:
         out += ["## Discrepancies", ""]
         for disc in brief.discrepancies:
             scope = "within one source" if disc.scope == "within_source" else "across sources"
-            out += [f"### {disc.id}: {esc(disc.topic)} ({esc(disc.dimension)}, {scope})", "",
+            kind = "told in words" if disc.dimension == "text" else disc.dimension
+            out += [f"### {disc.id}: {esc(disc.topic)} ({esc(kind)}, {scope})", "",
                     "| value | as written | sources | of which derivative |", "|---|---|---|---|"]  # fmt: skip
             for v in disc.values:
                 alts = "".join(f" / {a.display}" for a in v.value.alternatives)
