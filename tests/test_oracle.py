@@ -78,6 +78,8 @@ def test_oracle_over_http_drives_the_pipeline(tmp_path: Path) -> None:
     c = brief.run.contribution
     assert c.key_sentences > 0 and c.figure_labels > 0 and c.measure_groups > 0
     assert brief.failures == []
+    told = [d for d in brief.discrepancies if d.dimension == "text"]  # 'last month' vs 'this month'
+    assert [sorted(v.value.raw for v in d.values) for d in told] == [["last month", "this month"]]
 
 
 def test_eval_reports_oracles_beside_none_with_their_delta(tmp_path: Path) -> None:

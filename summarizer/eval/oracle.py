@@ -13,7 +13,8 @@ belong to:
   figure as written, else the gold fact whose values match;
 - the event: the gold story's event, or the source's other-event label;
 - alignment: same measure from the gold discrepancies and fact values, same fact from the gold
-  facts' keywords, other event from the sources' event labels.
+  facts' keywords, other event from the sources' event labels, and what is told differently in
+  words from the gold discrepancies' value forms that the listed sentences write.
 
 ``noisy-oracle`` is the same with a share of its labels wrong (seeded): a wrong sentence id, a
 wrong measure label, a wrong group member, a wrong document set apart.
@@ -26,7 +27,7 @@ import json
 import random
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -144,14 +145,17 @@ class AlignmentView:
 
     docs: dict[str, str]
     figures: list[tuple[str, str, str]]  # (alias, figure id, as written)
-    sentences: list[tuple[str, str, str]]  # (alias, sentence id, text)
+    sentences: list[tuple[str, str, str]]  # (alias, sentence id, text): the key sentences
+    others: list[tuple[str, str, str]] = field(default_factory=list)  # the other sentences
 
     @classmethod
     def parse(cls, prompt: str) -> AlignmentView:
+        keys, _, others = prompt.partition("\nOther sentences:\n")
         return cls(
             {m.group(1): m.group(2) for m in _DOC.finditer(prompt)},
             [(m.group(1), m.group(2), m.group(3)) for m in _AFIG.finditer(prompt)],
-            [(m.group(1), m.group(2), m.group(3)) for m in _ASENT.finditer(prompt)],
+            [(m.group(1), m.group(2), m.group(3)) for m in _ASENT.finditer(keys)],
+            [(m.group(1), m.group(2), m.group(3)) for m in _ASENT.finditer(others)],
         )
 
 
@@ -193,6 +197,30 @@ def _fact_groups(gold: GoldStory, view: AlignmentView) -> list[dict[str, Any]]:
     return groups
 
 
+def _written(form: str, sentence: str) -> bool:
+    return re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, form.split())) + r"(?!\w)", sentence, re.I) is not None
+
+
+def _disagreements(gold: GoldStory, view: AlignmentView) -> list[dict[str, Any]]:
+    """Every gold discrepancy, each value with the forms that sentences of its sources write
+    and those sentences; the code keeps the ones told in words."""
+    out = []
+    for disc in gold.discrepancies:
+        values = []
+        for v in disc.values:
+            by_form: dict[str, list[str]] = {}
+            for a, sid, text in view.sentences + view.others:
+                form = next((f for f in v.forms if view.docs[a] in v.sources and _written(f, text)), None)
+                if form is not None:
+                    by_form.setdefault(form, []).append(f"{a}.{sid}")
+            if by_form:
+                forms = sorted(by_form, key=lambda f: -len(by_form[f]))
+                values.append({"texts": forms, "sentences": [r for f in forms for r in by_form[f]]})
+        if len(values) >= 2:
+            out.append({"topic": disc.measure, "values": values})
+    return out
+
+
 def alignment_answer(gold: GoldStory, prompt: str) -> dict[str, Any]:
     view = AlignmentView.parse(prompt)
     by_event: dict[str, list[str]] = {}
@@ -204,7 +232,8 @@ def alignment_answer(gold: GoldStory, prompt: str) -> dict[str, Any]:
         {"docs": aliases, "event": event, "reason": gold.sources[view.docs[aliases[0]]].reason or event}
         for event, aliases in by_event.items()
     ]
-    return {"same_measure": _measure_groups(gold, view), "same_fact": _fact_groups(gold, view), "other_event": other}
+    return {"same_measure": _measure_groups(gold, view), "same_fact": _fact_groups(gold, view), "other_event": other,
+            "disagree": _disagreements(gold, view)}  # fmt: skip
 
 
 # --------------------------------------------------------------------------- noise
@@ -240,6 +269,10 @@ def noisy_alignment(answer: dict[str, Any], prompt: str, rng: random.Random, sha
         group["sentences"] = [_pick(rng, sents, r) if rng.random() < share else r for r in group["sentences"]]
     for group in answer["other_event"]:
         group["docs"] = [_pick(rng, list(view.docs), d) if rng.random() < share else d for d in group["docs"]]
+    everywhere = sents + [f"{a}.{s}" for a, s, _ in view.others]
+    for item in answer["disagree"]:
+        for v in item["values"]:
+            v["sentences"] = [_pick(rng, everywhere, r) if rng.random() < share else r for r in v["sentences"]]
 
 
 # --------------------------------------------------------------------------- the endpoint
