@@ -17,13 +17,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.brief import Discrepancy, DiscrepancyValue, SetApart, Span, Value, dedupe_spans
+from summarizer.brief import SetApart, Span, Value, dedupe_spans
 from summarizer.compare import agree
 from summarizer.evidence import Candidate, DocEvidence
 from summarizer.grounding import Grounded, specific_words
-from summarizer.quantities import Mention, find_mentions, is_money
+from summarizer.quantities import Mention, is_money
 from summarizer.schemas import Alignment
 from summarizer.text import content_words
+from summarizer.told import Stated
 from summarizer.units import scaled_count
 
 SNIPPET_WORDS = 40
@@ -55,13 +56,6 @@ class Verified:
     disagreements: list[Stated] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
 
-
-@dataclass
-class Stated:
-    """What documents tell differently in words: each version as written, where it is written."""
-
-    topic: str
-    versions: list[tuple[str, list[Span]]]
 
 
 def _snippet(text: str) -> str:
@@ -274,8 +268,8 @@ def _written_in(text: str, ev: DocEvidence, k: int) -> Span | None:
 
 def _verify_disagreements(answer: Alignment, docs: Sequence[StoryDoc], out: Verified) -> None:
     """A disagreement holds when two or more distinct versions are each written (in one of its
-    wordings) in a sentence it cites, and not every version is a figure (figures disagree through
-    same_measure). Cited sentences that write none of a version's wordings are left out."""
+    wordings) in a sentence it cites; cited sentences that write none of a version's wordings are
+    left out. What it becomes in the brief is summarizer.told's to decide."""
     for item in answer.disagree:
         versions: list[tuple[str, list[Span]]] = []
         for v in item.values:
@@ -291,8 +285,6 @@ def _verify_disagreements(answer: Alignment, docs: Sequence[StoryDoc], out: Veri
                 versions.append((shown, dedupe_spans(spans)))
         if len({t.lower() for t, _ in versions}) < 2:
             out.dropped["disagree_fewer_than_two_versions"] += 1
-        elif all(find_mentions(t) for t, _ in versions):
-            out.dropped["disagree_figures_only"] += 1
         else:
             out.disagreements.append(Stated(" ".join(item.topic.split()) or "told differently", versions))
 
@@ -304,29 +296,6 @@ def verify(answer: Alignment, docs: Sequence[StoryDoc]) -> Verified:
     _verify_facts(answer, docs, out)
     _verify_other_events(answer, docs, out)
     _verify_disagreements(answer, docs, out)
-    return out
-
-
-def discrepancies_told(verified: Verified, kept: set[str], derivative_of: dict[str, str]) -> list[Discrepancy]:
-    """The verified disagreements as discrepancies over the documents ``kept`` in the story:
-    each version a value as written, with its sources. Ids are left to the caller."""
-    out = []
-    for stated in verified.disagreements:
-        values = []
-        for text, spans in stated.versions:
-            docs = sorted({sp.source for sp in spans if sp.source in kept})
-            if docs:
-                value = Value(raw=text, display=text, unit="text")
-                evidence = [sp for sp in spans if sp.source in kept]
-                values.append(DiscrepancyValue(value=value, sources=docs, evidence=evidence,
-                                               derivative_sources=[d for d in docs if d in derivative_of]))  # fmt: skip
-        if len(values) >= 2:
-            sources = sorted({d for v in values for d in v.sources})
-            out.append(Discrepancy(
-                id="", topic=stated.topic, dimension="text", values=values,
-                scope="across_sources" if len(sources) > 1 else "within_source",
-                note="" if len(sources) > 1 else f"{sources[0]} tells it {len(values)} different ways.",
-            ))  # fmt: skip
     return out
 
 

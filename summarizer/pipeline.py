@@ -30,6 +30,7 @@ from summarizer.select import select
 from summarizer.settings import Settings
 from summarizer.stories import Story, group_stories, set_apart_for
 from summarizer.text import content_words
+from summarizer.told import discrepancies_told
 
 if TYPE_CHECKING:
     from summarizer.backends.base import Backend
@@ -247,7 +248,10 @@ def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
         run.stats.grounding.dropped["discrepancy_not_confirmed_by_model"] += merged.unconfirmed
     if verified is not None:  # what the sources tell differently in words, from the alignment
         derivative_of = {s.id: s.derivative_of for s in merged.sources if s.derivative_of}
-        merged.discrepancies += align.discrepancies_told(verified, {ev.doc.id for ev in docs}, derivative_of)
+        covered = [sp for d in merged.discrepancies for v in d.values for sp in v.evidence]
+        told, dropped = discrepancies_told(verified.disagreements, {ev.doc.id for ev in docs}, derivative_of, covered)
+        run.stats.grounding.dropped.update({f"alignment_{k}": n for k, n in dropped.items()})
+        merged.discrepancies += told
         for i, d in enumerate(merged.discrepancies, 1):
             d.id = f"D{i}"
     merged.facts, merged.single_source, merged.quotes, merged.overview = select(
