@@ -1,14 +1,17 @@
 """Cross-document alignment, for capable backends: one call per story, after every document's
 extraction, deciding what the code cannot: which figures state the same measure, which
-sentences state the same fact in other words, and which documents report another event.
+sentences state the same fact in other words, which documents report another event, and what
+the documents tell differently in words.
 
 The model answers with refs (``D2.F3``, ``D1.S4``, ``D3``). Every group is verified before use
 and dropped, counted by reason, when it fails: refs must exist; a same-measure group's figures
 must have values that parse, of one dimension, never two of one sentence; a same-fact group
 spans two documents or more; a figure or sentence sits in one group only; and the other-event
-documents are always fewer than the rest (the story's event is its majority's). What survives
-sets ``Candidate.measure_group`` / ``fact_group`` (honoured by the merge) and the documents to
-set apart. Without a verified group, the deterministic grouping stands."""
+documents are always fewer than the rest (the story's event is its majority's); a version told
+in words counts only where a sentence it cites writes it. What survives sets
+``Candidate.measure_group`` / ``fact_group`` (honoured by the merge; a group as proposed, before
+pruning, leaves ``measure_votes``), the documents to set apart and the disagreements told in
+words (summarizer.told). Without a verified group, the deterministic grouping stands."""
 
 from __future__ import annotations
 
@@ -55,7 +58,6 @@ class Verified:
     set_apart: list[SetApart] = field(default_factory=list)
     disagreements: list[Stated] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
-
 
 
 def _snippet(text: str) -> str:
