@@ -99,14 +99,16 @@ class FigureFindings:
     agreed: list[list[Candidate]]
     """Value classes stated alike by two or more sources."""
     fig_class: dict[FigureKey, tuple[int, int]]
-    unconfirmed: int = 0
     """(group, value class) of every figure mention in a discrepancy."""
+    unconfirmed: int = 0
+    """Disagreements the code's grouping found that the model did not confirm."""
 
 
 def model_confirms(classes: Sequence[Sequence[Candidate]]) -> bool:
     """The model says two figures whose values disagree measure one thing: a verified
-    same-measure group of its alignment holds both, or both carry a label from their own
-    document's answer with mostly the same specific words (LABEL_AGREEMENT)."""
+    same-measure group of its alignment holds both, or a group it proposed named both (a vote),
+    or both carry a label from their own document's answer with the same specific words
+    (LABEL_AGREEMENT)."""
     for i, a in enumerate(classes):
         for b in classes[i + 1 :]:
             if agree(value_of(a[0]), value_of(b[0])) is not False:
