@@ -26,7 +26,7 @@ from summarizer.evidence import Candidate, DocEvidence
 from summarizer.grounding import Grounded, specific_words
 from summarizer.quantities import Mention, is_money
 from summarizer.schemas import Alignment
-from summarizer.text import content_words
+from summarizer.text import content_words, written_in
 from summarizer.told import Stated
 from summarizer.units import scaled_count
 
@@ -259,9 +259,9 @@ def _names_the_story(mine: set[str], story: list[set[str]]) -> bool:
 
 
 def _written_in(text: str, ev: DocEvidence, k: int) -> Span | None:
-    """Where sentence k writes ``text`` (any case, any spacing), as a verbatim span."""
+    """Where sentence k writes ``text`` (whole words, any case, any spacing), as a verbatim span."""
     sp = ev.sentences[k]
-    m = re.search(r"\s+".join(map(re.escape, text.split())), sp.text, re.IGNORECASE)
+    m = written_in(text, sp.text)
     if m is None:
         return None
     start = sp.start + m.start()

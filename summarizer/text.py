@@ -187,6 +187,15 @@ _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 
 @lru_cache(maxsize=65536)
+def written_in(phrase: str, text: str) -> re.Match[str] | None:
+    """Where ``text`` writes ``phrase`` as whole words, in any case and any spacing (the match
+    is verbatim: its span cuts the source's own characters)."""
+    words = phrase.split()
+    if not words:
+        return None
+    return re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)", text, re.IGNORECASE)
+
+
 def stem(word: str) -> str:
     """A light stemmer: British/American spelling, plural and common suffixes."""
     w = word

@@ -78,3 +78,14 @@ def test_figures_told_apart_stand_only_where_the_figure_groups_missed_them_and_t
                                                {"texts": ["$40 million plant"], "sentences": ["D1.S1"]}]}  # fmt: skip
     out, dropped = discrepancies_told(verify(_answer(alike), docs).disagreements, {"a", "b"}, {}, [])
     assert out == [] and dropped["disagree_figures_agree"] == 1  # the code compares figures itself
+
+
+def test_a_version_is_written_only_as_whole_words() -> None:
+    from summarizer.text import written_in
+
+    assert written_in("son", "Boris Johnson said so.") is None  # not inside another word
+    m = written_in("this week", "The board met This\nweek.")
+    assert m is not None and m.group(0) == "This\nweek"  # verbatim: the source's own characters
+    part = {"topic": "when", "values": [{"texts": ["last mon"], "sentences": ["D1.S2"]},
+                                        {"texts": ["this week"], "sentences": ["D2.S2"]}]}  # fmt: skip
+    assert verify(_answer(part), _docs()).dropped["disagree_version_not_in_sentence"] == 1

@@ -36,6 +36,7 @@ from summarizer.eval.loopback import LoopbackServer, completion, prompt_text
 from summarizer.eval.match import Text, form_hit, groups_hit
 from summarizer.eval.normalize import Quantity, quantities
 from summarizer.eval.words import stem_phrase_in
+from summarizer.text import written_in
 
 NOISE = 0.2
 MAX_KEY_SENTENCES = 10
@@ -197,10 +198,6 @@ def _fact_groups(gold: GoldStory, view: AlignmentView) -> list[dict[str, Any]]:
     return groups
 
 
-def _written(form: str, sentence: str) -> bool:
-    return re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, form.split())) + r"(?!\w)", sentence, re.I) is not None
-
-
 def _disagreements(gold: GoldStory, view: AlignmentView) -> list[dict[str, Any]]:
     """Every gold discrepancy, each value with the forms that sentences of its sources write
     and those sentences; the code keeps the ones told in words."""
@@ -210,7 +207,9 @@ def _disagreements(gold: GoldStory, view: AlignmentView) -> list[dict[str, Any]]
         for v in disc.values:
             by_form: dict[str, list[str]] = {}
             for a, sid, text in view.sentences + view.others:
-                form = next((f for f in v.forms if view.docs[a] in v.sources and _written(f, text)), None)
+                if view.docs[a] not in v.sources:
+                    continue
+                form = next((f for f in v.forms if written_in(f, text)), None)
                 if form is not None:
                     by_form.setdefault(form, []).append(f"{a}.{sid}")
             if by_form:
