@@ -35,13 +35,17 @@ def _overlaps(spans: Sequence[Span], covered: Sequence[Span]) -> bool:
     return any(a.source == b.source and a.start < b.end and b.start < a.end for a in spans for b in covered)
 
 
-def _values(stated: Stated, kept: set[str], derivative_of: dict[str, str], figures: bool) -> list[DiscrepancyValue]:
+def _values(
+    stated: Stated, figures: Sequence[Value | None], kept: set[str], derivative_of: dict[str, str]
+) -> list[DiscrepancyValue]:
+    """Each version kept in the story as a value: its figure when every version is one
+    (``figures``), else the words."""
     out = []
-    for text, spans in stated.versions:
+    every = all(f is not None for f in figures)
+    for (text, spans), figure in zip(stated.versions, figures, strict=True):
         evidence = [sp for sp in spans if sp.source in kept]
         docs = sorted({sp.source for sp in evidence})
-        figure = _figure(text) if figures else None
-        value = figure.model_copy(update={"raw": text}) if figure else Value(raw=text, display=text, unit="text")
+        value = figure.model_copy(update={"raw": text}) if every and figure else Value(raw=text, display=text, unit="text")
         if docs:
             out.append(DiscrepancyValue(value=value, sources=docs, evidence=evidence,
                                         derivative_sources=[d for d in docs if d in derivative_of]))  # fmt: skip
@@ -57,16 +61,17 @@ def discrepancies_told(
     out: list[Discrepancy] = []
     dropped: Counter[str] = Counter()
     for s in stated:
-        figures = all(_figure(t) is not None for t, _ in s.versions)
+        found = [_figure(t) for t, _ in s.versions]
+        figures = all(f is not None for f in found)
         if figures and _overlaps([sp for _, spans in s.versions for sp in spans], covered):
             dropped["disagree_figures_found_already"] += 1
             continue
-        values = _values(s, kept, derivative_of, figures)
-        if figures and not any(agree(a.value, b.value) is False for i, a in enumerate(values) for b in values[i + 1 :]):
-            dropped["disagree_figures_agree"] += 1
-            continue
+        values = _values(s, found, kept, derivative_of)
         if len(values) < 2:
             dropped["disagree_set_apart"] += 1
+            continue
+        if figures and not any(agree(a.value, b.value) is False for i, a in enumerate(values) for b in values[i + 1 :]):
+            dropped["disagree_figures_agree"] += 1
             continue
         sources = sorted({d for v in values for d in v.sources})
         out.append(Discrepancy(
