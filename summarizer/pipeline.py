@@ -23,14 +23,14 @@ from summarizer.errors import InputError, SummarizerError
 from summarizer.evidence import Candidate, DocEvidence, analyze, candidates
 from summarizer.extract import Extractor, Stats, chunk_text
 from summarizer.grounding import Grounded, ground
-from summarizer.merge import merge
+from summarizer.merge import MergeResult, merge
 from summarizer.prompts import load_prompt
 from summarizer.schemas import IdExtraction
 from summarizer.select import select
 from summarizer.settings import Settings
 from summarizer.stories import Story, group_stories, set_apart_for
 from summarizer.text import content_words
-from summarizer.told import discrepancies_told
+from summarizer.told import Stated, discrepancies_told
 
 if TYPE_CHECKING:
     from summarizer.backends.base import Backend
@@ -226,6 +226,18 @@ def decide_apart(proposed: Sequence[SetApart], verified: align.Verified | None) 
     return verified.set_apart + [a for a in proposed if a.source not in said and a.source not in grouped]
 
 
+def add_told(run: Run, merged: MergeResult, stated: Sequence[Stated], kept: set[str]) -> None:
+    """What the sources tell differently in words, from the alignment, after the figure
+    discrepancies (renumbered together); what is left out is counted."""
+    derivative_of = {s.id: s.derivative_of for s in merged.sources if s.derivative_of}
+    covered = [sp for d in merged.discrepancies for v in d.values for sp in v.evidence]
+    told, dropped = discrepancies_told(stated, kept, derivative_of, covered)
+    run.stats.grounding.dropped.update({f"alignment_{k}": n for k, n in dropped.items()})
+    merged.discrepancies += told
+    for i, d in enumerate(merged.discrepancies, 1):
+        d.id = f"D{i}"
+
+
 def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
     """Stages 6-8 for one story: merge its main-event documents, select what the brief lists,
     and assemble the Brief (with the model-written overview for capable backends). With an
@@ -246,14 +258,8 @@ def build_brief(run: Run, story: Story, set_apart: Sequence[SetApart]) -> Brief:
     merged = merge(docs, ext.cands)
     if merged.unconfirmed:
         run.stats.grounding.dropped["discrepancy_not_confirmed_by_model"] += merged.unconfirmed
-    if verified is not None:  # what the sources tell differently in words, from the alignment
-        derivative_of = {s.id: s.derivative_of for s in merged.sources if s.derivative_of}
-        covered = [sp for d in merged.discrepancies for v in d.values for sp in v.evidence]
-        told, dropped = discrepancies_told(verified.disagreements, {ev.doc.id for ev in docs}, derivative_of, covered)
-        run.stats.grounding.dropped.update({f"alignment_{k}": n for k, n in dropped.items()})
-        merged.discrepancies += told
-        for i, d in enumerate(merged.discrepancies, 1):
-            d.id = f"D{i}"
+    if verified is not None:
+        add_told(run, merged, verified.disagreements, {ev.doc.id for ev in docs})
     merged.facts, merged.single_source, merged.quotes, merged.overview = select(
         merged.facts, merged.single_source, merged.quotes, merged.overview, run.settings.length
     )

@@ -175,7 +175,6 @@ def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: floa
     """Agglomerative clustering over a sparse similarity graph: repeatedly merge the two
     clusters with the highest average pairwise similarity (missing pairs count as 0) while it
     is at least ``threshold``. Unlike single linkage, it does not chain unrelated items."""
-
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     sums: dict[int, dict[int, float]] = defaultdict(dict)
     for (a, b), w in edges.items():
